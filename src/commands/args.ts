@@ -1,0 +1,76 @@
+/**
+ * Argument parsing shared by handlers, with Redis's rules and error replies: integers as
+ * string2ll (strict), doubles as strtod with Redis's extra checks (no leading space, no NaN,
+ * no overflow), case-insensitive option words.
+ */
+
+import { parseInt64 } from '../engine/values/string.js';
+import { E, ReplyError } from './errors.js';
+
+/** An int64 argument as a number (precision beyond 2^53 does not matter for ranges/counts). */
+export function intArg(s: string, error: string = E.NOT_INTEGER): number {
+  const v = parseInt64(s);
+  if (v === null) throw new ReplyError(error);
+  return typeof v === 'number' ? v : Number(v);
+}
+
+/** An int64 argument exactly (number when safe, bigint otherwise). */
+export function int64Arg(s: string, error: string = E.NOT_INTEGER): number | bigint {
+  const v = parseInt64(s);
+  if (v === null) throw new ReplyError(error);
+  return v;
+}
+
+/** An argument that must be an integer >= 0 and < 2^63, with a custom error. */
+export function nonNegativeArg(s: string, error: string): number {
+  const v = parseInt64(s);
+  if (v === null || v < 0) throw new ReplyError(error);
+  return Number(v);
+}
+
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const INF = /^[+-]?inf(?:inity)?$/i;
+const HEX = /^([+-]?)0[xX]((?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+))(?:[pP]([+-]?\d+))?$/;
+
+/**
+ * strtod's grammar for a whole string, as Redis's string2d accepts it: returns the double or
+ * null (empty, leading space, trailing garbage, NaN, overflow to ±inf, underflow to 0).
+ */
+export function parseDouble(s: string): number | null {
+  if (s.length === 0 || s.length > 5 * 1024) return null;
+  if (DECIMAL.test(s)) {
+    const v = Number(s);
+    if (!Number.isFinite(v)) return null; // ERANGE overflow
+    if (v === 0 && /[1-9]/.test(s.replace(/[eE].*$/, ''))) return null; // ERANGE underflow
+    return v;
+  }
+  if (INF.test(s)) return s.charCodeAt(0) === 45 ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  const m = HEX.exec(s);
+  if (m !== null) {
+    const [, sign, digits, exp] = m as unknown as [string, string, string, string | undefined];
+    const dot = digits.indexOf('.');
+    const intPart = dot < 0 ? digits : digits.slice(0, dot);
+    const frac = dot < 0 ? '' : digits.slice(dot + 1);
+    let v = 0;
+    for (const ch of intPart + frac) v = v * 16 + Number.parseInt(ch, 16);
+    v *= 2 ** (Number(exp ?? '0') - 4 * frac.length);
+    if (!Number.isFinite(v)) return null;
+    return sign === '-' ? -v : v;
+  }
+  return null;
+}
+
+export function doubleArg(s: string, error: string = E.NOT_FLOAT): number {
+  const v = parseDouble(s);
+  if (v === null) throw new ReplyError(error);
+  return v;
+}
+
+/** Case-insensitive comparison with a lowercase option word, without allocating when it matches. */
+export function isWord(arg: string, lower: string): boolean {
+  return arg.length === lower.length && (arg === lower || arg.toLowerCase() === lower);
+}
+
+export function syntaxError(): ReplyError {
+  return new ReplyError(E.SYNTAX);
+}

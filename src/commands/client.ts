@@ -1,0 +1,63 @@
+/**
+ * Client: the state of one caller of dispatch(), whether a TCP connection or an in-process
+ * MemoryStore. It holds what Redis keeps in its client struct that commands read or change:
+ * selected database, protocol version, name, flags, timing for CLIENT LIST, and the reply sink.
+ * What only a socket knows (addresses, buffers) comes from the optional Connection.
+ */
+
+import type { Database } from '../engine/db.js';
+import type { Reply } from '../protocol/reply.js';
+import type { Instance } from './instance.js';
+import type { Command } from './spec.js';
+
+/** What the network layer tells about a client (absent for in-process clients). */
+export interface Connection {
+  readonly addr: string;
+  readonly laddr: string;
+  readonly fd: number;
+  /** Bytes read but not yet parsed into commands. */
+  queryBufferBytes(): number;
+  /** Bytes of replies not yet accepted by the socket. */
+  outputBufferBytes(): number;
+  /** Closes the connection once pending replies are written (CLIENT KILL, QUIT). */
+  close(afterReply: boolean): void;
+}
+
+export class Client {
+  readonly id: number;
+  dbIndex = 0;
+  db: Database;
+  name = '';
+  readonly createdAt: number;
+  lastInteraction: number;
+  lastCommand: Command | null = null;
+  /** Total input and output bytes, for CLIENT LIST tot-net-in/out (set by the server). */
+  netIn = 0;
+  netOut = 0;
+  /** The connection closes after the current reply is sent (QUIT, protocol errors). */
+  closeAfterReply = false;
+  authenticated = true;
+  user = 'default';
+  /** Commands executed, for CLIENT LIST tot-cmds (7.2 field; kept for INFO). */
+  commandsProcessed = 0;
+
+  constructor(
+    readonly inst: Instance,
+    public reply: Reply & { resp: 2 | 3 },
+    public conn: Connection | null,
+  ) {
+    this.id = inst.nextClientId++;
+    this.db = inst.ks.db(0);
+    this.createdAt = inst.ks.clock.now();
+    this.lastInteraction = this.createdAt;
+  }
+
+  get resp(): 2 | 3 {
+    return this.reply.resp;
+  }
+
+  select(index: number): void {
+    this.dbIndex = index;
+    this.db = this.inst.ks.db(index);
+  }
+}

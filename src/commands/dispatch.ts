@@ -1,0 +1,74 @@
+/**
+ * dispatch(): the single entry for executing a command, used by TCP connections, the
+ * in-process MemoryStore and (later) EXEC, scripts and AOF replay. It does what Redis's
+ * processCommand + call do: look the command up, check arity, run the handler at a fresh clock
+ * snapshot, turn a thrown ReplyError into an error reply, and keep the statistics INFO shows.
+ */
+
+import type { Client } from './client.js';
+import { E, ReplyError } from './errors.js';
+import type { Command } from './spec.js';
+
+/** Resolves argv to a command record, or writes the rejection and returns null. */
+export function resolve(c: Client, argv: string[]): Command | null {
+  const inst = c.inst;
+  let cmd = inst.commands.lookup(argv[0]!);
+  if (cmd === undefined) {
+    reject(c, null, E.UNKNOWN_COMMAND(argv[0]!, argv.slice(1)));
+    return null;
+  }
+  if (cmd.subs !== null && argv.length >= 2) {
+    const sub = argv[1]!;
+    const found = cmd.subs.get(sub) ?? cmd.subs.get(sub.toLowerCase());
+    if (found === undefined) {
+      reject(c, cmd, E.UNKNOWN_SUBCOMMAND(sub, cmd.name));
+      return null;
+    }
+    cmd = found;
+  }
+  const argc = argv.length;
+  const arity = cmd.arity;
+  if ((arity > 0 && argc !== arity) || argc < -arity) {
+    reject(c, cmd, E.WRONG_ARGS(cmd.fullName));
+    return null;
+  }
+  return cmd;
+}
+
+export function dispatch(c: Client, argv: string[]): void {
+  const cmd = resolve(c, argv);
+  if (cmd !== null) call(c, cmd, argv);
+}
+
+/** Runs a resolved command (Redis's call()). */
+export function call(c: Client, cmd: Command, argv: string[]): void {
+  const inst = c.inst;
+  inst.ks.tick();
+  const start = performance.now();
+  try {
+    cmd.handler!(c, argv);
+  } catch (err) {
+    cmd.stats.failed++;
+    if (err instanceof ReplyError) {
+      inst.countError(err.message);
+      c.reply.error(err.message);
+    } else {
+      // A bug, not a user error: answer like Redis would for an internal failure, keep serving.
+      const msg = `ERR internal error while executing '${cmd.fullName}': ${(err as Error)?.message ?? String(err)}`;
+      inst.countError(msg);
+      c.reply.error(msg);
+      process.emitWarning(err as Error);
+    }
+  }
+  cmd.stats.usec += (performance.now() - start) * 1000;
+  cmd.stats.calls++;
+  inst.stats.commands++;
+  c.commandsProcessed++;
+  c.lastCommand = cmd;
+}
+
+function reject(c: Client, cmd: Command | null, message: string): void {
+  if (cmd !== null) cmd.stats.rejected++;
+  c.inst.countError(message);
+  c.reply.error(message);
+}

@@ -1,0 +1,178 @@
+/**
+ * Instance: one running mnemo, the object the TCP server and the in-process MemoryStore each
+ * create. It owns the keyspace, the live configuration, the command table, the client
+ * registry, the server-wide statistics INFO reports, and the periodic cron (active expiry,
+ * instantaneous metrics) that Redis runs from serverCron at `hz` times per second.
+ * It performs no I/O; what only a network server knows reaches it through ServerHooks.
+ */
+
+import { randomBytes } from 'node:crypto';
+import { Config } from '../config/config.js';
+import { type Clock, systemClock } from '../engine/clock.js';
+import { Keyspace } from '../engine/keyspace.js';
+import type { Client } from './client.js';
+import type { CommandSpec } from './spec.js';
+import { CommandTable } from './table.js';
+
+/** What the network server contributes (absent for the library). */
+export interface ServerHooks {
+  readonly tcpPort: number;
+  readonly configFile: string;
+  readonly executable: string;
+  /** SHUTDOWN: returns an error text when it refuses, otherwise never returns normally. */
+  shutdown(options: { save: boolean | null; now: boolean; force: boolean }): string | undefined;
+  /** CONFIG REWRITE: writes the file; returns an error text on failure. */
+  rewriteConfig(): string | undefined;
+  /** Bytes sitting in clients' input buffers (INFO clients). */
+  clientBufferStats(): { maxInput: number; maxOutput: number };
+}
+
+export interface InstanceStats {
+  commands: number;
+  connections: number;
+  rejectedConnections: number;
+  netInput: number;
+  netOutput: number;
+  errorReplies: number;
+  errorCodes: Map<string, number>;
+  readsProcessed: number;
+  writesProcessed: number;
+}
+
+/** Redis's instantaneous metrics: a 16-slot ring of per-second rates sampled every 100 ms. */
+class RateSampler {
+  private readonly samples = new Float64Array(16);
+  private idx = 0;
+  private lastValue = 0;
+  private lastTime = 0;
+
+  sample(value: number, nowMs: number): void {
+    if (this.lastTime !== 0) {
+      const dt = nowMs - this.lastTime;
+      this.samples[this.idx] = dt > 0 ? ((value - this.lastValue) * 1000) / dt : 0;
+      this.idx = (this.idx + 1) & 15;
+    }
+    this.lastValue = value;
+    this.lastTime = nowMs;
+  }
+
+  get rate(): number {
+    let sum = 0;
+    for (const s of this.samples) sum += s;
+    return sum / 16;
+  }
+}
+
+export interface InstanceOptions {
+  clock?: Clock;
+  config?: Config;
+  commands: readonly CommandSpec[];
+  /** Run the cron timer (active expiry, metrics). The library may turn it off. */
+  cron?: boolean;
+}
+
+export class Instance {
+  readonly ks: Keyspace;
+  readonly config: Config;
+  readonly commands: CommandTable;
+  readonly clients = new Map<number, Client>();
+  nextClientId = 1;
+  /** Changes since the last save (Redis's server.dirty). */
+  dirty = 0;
+  readonly startTime: number;
+  readonly runId = randomBytes(20).toString('hex');
+  readonly stats: InstanceStats = {
+    commands: 0,
+    connections: 0,
+    rejectedConnections: 0,
+    netInput: 0,
+    netOutput: 0,
+    errorReplies: 0,
+    errorCodes: new Map(),
+    readsProcessed: 0,
+    writesProcessed: 0,
+  };
+  readonly opsRate = new RateSampler();
+  readonly inputRate = new RateSampler();
+  readonly outputRate = new RateSampler();
+  server: ServerHooks | null = null;
+  private cronTimer: NodeJS.Timeout | null = null;
+  private lastMetricsSample = 0;
+  /** Peak of used memory seen by the cron, for INFO used_memory_peak. */
+  memoryPeak = usedMemory();
+  /** Memory in use when the instance was created (INFO used_memory_startup). */
+  readonly memoryStartup = usedMemory();
+  /** When the dataset was last saved (or the instance started), ms. */
+  lastSave: number;
+
+  constructor(options: InstanceOptions) {
+    const clock = options.clock ?? systemClock;
+    this.config = options.config ?? Config.defaults();
+    this.ks = new Keyspace(this.config.number('databases'), clock);
+    this.commands = new CommandTable(options.commands);
+    this.startTime = clock.now();
+    this.lastSave = this.startTime;
+    if (options.cron !== false) this.startCron();
+    this.config.onChange('hz', () => {
+      if (this.cronTimer !== null) this.startCron();
+    });
+  }
+
+  /** Redis's serverCron: every 1000/hz ms. */
+  private startCron(): void {
+    if (this.cronTimer !== null) clearInterval(this.cronTimer);
+    const hz = Math.min(500, Math.max(1, this.config.number('hz')));
+    this.cronTimer = setInterval(() => this.cron(), Math.floor(1000 / hz));
+    this.cronTimer.unref();
+  }
+
+  cron(): void {
+    const hz = Math.min(500, Math.max(1, this.config.number('hz')));
+    // Slow expire cycle: up to 25% (+2% per effort step) of the cron period.
+    const effort = this.config.number('active-expire-effort');
+    const limitMs = ((25 + 2 * (effort - 1)) * 1000) / hz / 100;
+    this.ks.activeExpireCycle(limitMs, effort);
+    const now = performance.now();
+    if (now - this.lastMetricsSample >= 100) {
+      this.lastMetricsSample = now;
+      this.opsRate.sample(this.stats.commands, now);
+      this.inputRate.sample(this.stats.netInput, now);
+      this.outputRate.sample(this.stats.netOutput, now);
+    }
+    const used = usedMemory();
+    if (used > this.memoryPeak) this.memoryPeak = used;
+  }
+
+  countError(message: string): void {
+    this.stats.errorReplies++;
+    const sp = message.indexOf(' ');
+    const code = sp < 0 ? message : message.slice(0, sp);
+    this.stats.errorCodes.set(code, (this.stats.errorCodes.get(code) ?? 0) + 1);
+  }
+
+  resetStats(): void {
+    this.stats.commands = 0;
+    this.stats.connections = 0;
+    this.stats.rejectedConnections = 0;
+    this.stats.netInput = 0;
+    this.stats.netOutput = 0;
+    this.stats.errorReplies = 0;
+    this.stats.errorCodes.clear();
+    this.stats.readsProcessed = 0;
+    this.stats.writesProcessed = 0;
+    this.ks.resetStats();
+    this.commands.resetStats();
+    this.memoryPeak = usedMemory();
+  }
+
+  close(): void {
+    if (this.cronTimer !== null) clearInterval(this.cronTimer);
+    this.cronTimer = null;
+  }
+}
+
+/** Bytes the process uses for data: the V8 heap plus memory held outside it by buffers. */
+export function usedMemory(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
+}

@@ -1,0 +1,81 @@
+/**
+ * The command table: registers the families' CommandSpec records, precomputes what dispatch
+ * checks per call (flag bits, subcommand maps, stats counters), and looks commands up by name
+ * case-insensitively. `rename-command` is applied here.
+ */
+
+import { type Command, type CommandSpec, flagBits } from './spec.js';
+
+export class CommandTable {
+  private readonly byName = new Map<string, Command>();
+  /** Every registered top-level command, in registration order. */
+  readonly all: Command[] = [];
+
+  constructor(specs: readonly CommandSpec[]) {
+    for (const spec of specs) this.register(spec);
+  }
+
+  private static build(spec: CommandSpec, parent: Command | null): Command {
+    const cmd: Command = {
+      ...spec,
+      bits: flagBits(spec.flags),
+      subs: null,
+      stats: { calls: 0, usec: 0, rejected: 0, failed: 0 },
+      parent,
+      fullName: spec.name,
+    };
+    if (spec.subcommands) {
+      cmd.subs = new Map();
+      for (const s of spec.subcommands) {
+        const sub = CommandTable.build(s, cmd);
+        const short = s.name.slice(s.name.indexOf('|') + 1);
+        cmd.subs.set(short, sub);
+      }
+    }
+    return cmd;
+  }
+
+  register(spec: CommandSpec): void {
+    const name = spec.name.toLowerCase();
+    if (this.byName.has(name)) throw new Error(`command ${name} registered twice`);
+    const cmd = CommandTable.build(spec, null);
+    this.byName.set(name, cmd);
+    this.byName.set(name.toUpperCase(), cmd);
+    this.all.push(cmd);
+  }
+
+  /** Looks up by the name a client sent (any case). */
+  lookup(name: string): Command | undefined {
+    return this.byName.get(name) ?? this.byName.get(name.toLowerCase());
+  }
+
+  /** rename-command: an empty new name removes the command. */
+  rename(from: string, to: string): boolean {
+    const cmd = this.byName.get(from.toLowerCase());
+    if (cmd === undefined) return false;
+    this.byName.delete(from.toLowerCase());
+    this.byName.delete(from.toUpperCase());
+    if (to !== '') {
+      this.byName.set(to.toLowerCase(), cmd);
+      this.byName.set(to.toUpperCase(), cmd);
+    }
+    return true;
+  }
+
+  /** Every command and subcommand (for INFO commandstats, COMMAND DOCS). */
+  *everything(): Iterable<Command> {
+    for (const cmd of this.all) {
+      yield cmd;
+      if (cmd.subs) yield* cmd.subs.values();
+    }
+  }
+
+  resetStats(): void {
+    for (const cmd of this.everything()) {
+      cmd.stats.calls = 0;
+      cmd.stats.usec = 0;
+      cmd.stats.rejected = 0;
+      cmd.stats.failed = 0;
+    }
+  }
+}

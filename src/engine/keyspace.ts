@@ -1,0 +1,136 @@
+/**
+ * The keyspace: the numbered databases, the clock snapshot commands run at, the keyspace
+ * statistics INFO reports, the event hooks (WATCH, tracking, notifications) and the active
+ * expire cycle of Redis's expire.c (slow cycle: bounded in time, adaptive to how many sampled
+ * keys turn out to be stale).
+ */
+
+import type { Clock } from './clock.js';
+import { Database } from './db.js';
+import type { KeyspaceListener } from './events.js';
+
+export interface KeyspaceStats {
+  hits: number;
+  misses: number;
+  expiredKeys: number;
+  /** Running estimate of the share of stale keys among those the cycle samples (0..1). */
+  expiredStalePerc: number;
+  expiredTimeCapReached: number;
+  /** Microseconds spent in the active-expire cycle. */
+  expireCycleTimeUsed: number;
+}
+
+export class Keyspace {
+  readonly dbs: Database[];
+  /** The time commands currently run at (ms); refreshed by `tick()` before each command. */
+  now: number;
+  /** notify-keyspace-events as class bits; 0 disables notifications cheaply. */
+  notifyFlags = 0;
+  listener: KeyspaceListener | null = null;
+  readonly stats: KeyspaceStats = {
+    hits: 0,
+    misses: 0,
+    expiredKeys: 0,
+    expiredStalePerc: 0,
+    expiredTimeCapReached: 0,
+    expireCycleTimeUsed: 0,
+  };
+  private expireDb = 0;
+
+  constructor(
+    count: number,
+    readonly clock: Clock,
+  ) {
+    this.dbs = [];
+    for (let i = 0; i < count; i++) this.dbs.push(new Database(i, this));
+    this.now = clock.now();
+  }
+
+  tick(): number {
+    this.now = this.clock.now();
+    return this.now;
+  }
+
+  db(index: number): Database {
+    return this.dbs[index]!;
+  }
+
+  keyModified(db: number, key: string): void {
+    if (this.listener !== null) this.listener.keyModified(db, key);
+  }
+
+  notify(type: number, event: string, key: string, db: number): void {
+    if ((this.notifyFlags & type) !== 0 && this.listener !== null) this.listener.notify(type, event, key, db);
+  }
+
+  dbModified(db: number): void {
+    if (this.listener !== null) this.listener.dbModified(db);
+  }
+
+  swap(a: number, b: number): void {
+    this.dbs[a]!.swapWith(this.dbs[b]!);
+    this.dbModified(a);
+    this.dbModified(b);
+  }
+
+  /** Empties every database; returns the number of keys removed. */
+  flushAll(): number {
+    let n = 0;
+    for (const db of this.dbs) n += db.clear();
+    this.dbModified(-1);
+    return n;
+  }
+
+  resetStats(): void {
+    this.stats.hits = 0;
+    this.stats.misses = 0;
+    this.stats.expiredKeys = 0;
+    this.stats.expiredStalePerc = 0;
+    this.stats.expiredTimeCapReached = 0;
+    this.stats.expireCycleTimeUsed = 0;
+  }
+
+  /**
+   * Redis's slow active-expire cycle. `timeLimitMs` bounds the work; `effort` is
+   * active-expire-effort (1..10); `elapsed` measures real time (not the semantic clock, which a
+   * test may have frozen).
+   */
+  activeExpireCycle(
+    timeLimitMs: number,
+    effort: number,
+    elapsed: () => number = () => performance.now(),
+  ): void {
+    const e = effort - 1;
+    const keysPerLoop = 20 + (20 / 4) * e;
+    const acceptableStale = 10 - e;
+    const start = elapsed();
+    this.tick();
+    let totalSampled = 0;
+    let totalExpired = 0;
+    let timedOut = false;
+    for (let j = 0; j < this.dbs.length && !timedOut; j++) {
+      const db = this.dbs[this.expireDb % this.dbs.length]!;
+      this.expireDb = (this.expireDb + 1) % this.dbs.length;
+      let iteration = 0;
+      for (;;) {
+        if (db.expires.size === 0) {
+          db.avgTtl = 0;
+          break;
+        }
+        iteration++;
+        const [sampled, expired] = db.sampleExpires(keysPerLoop);
+        totalSampled += sampled;
+        totalExpired += expired;
+        if ((iteration & 0xf) === 0 && elapsed() - start > timeLimitMs) {
+          timedOut = true;
+          this.stats.expiredTimeCapReached++;
+          break;
+        }
+        if (sampled !== 0 && (expired * 100) / sampled <= acceptableStale) break;
+      }
+    }
+    this.stats.expireCycleTimeUsed += Math.round((elapsed() - start) * 1000);
+    const perc = totalSampled === 0 ? 0 : totalExpired / totalSampled;
+    this.stats.expiredStalePerc = perc * 0.05 + this.stats.expiredStalePerc * 0.95;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The set value type: a StrSet of binary strings plus the encoding Redis 7.0 would report.
+ * Redis keeps a set of integers as a sorted "intset" until it holds a non-integer or more than
+ * set-max-intset-entries members, then converts it to a "hashtable" for good. mnemo stores both
+ * the same way but tracks the encoding, and answers SMEMBERS/SSCAN of an intset in ascending
+ * numeric order as Redis does. Random members are O(1) (StrSet.randomIndex).
+ */
+
+import { StrSet } from '../dict.js';
+import { parseInt64 } from './string.js';
+
+export class SetValue {
+  readonly members = new StrSet();
+  /** True while Redis would still hold this set as an intset. */
+  intset: boolean;
+
+  constructor(intset: boolean) {
+    this.intset = intset;
+  }
+
+  /** A new set whose encoding follows its first member, as Redis's setTypeCreate decides. */
+  static forFirstMember(member: string): SetValue {
+    return new SetValue(parseInt64(member) !== null);
+  }
+
+  get size(): number {
+    return this.members.size;
+  }
+
+  /** Adds a member; returns true if it was new. `maxIntset` is set-max-intset-entries. */
+  add(member: string, maxIntset: number): boolean {
+    const before = this.members.size;
+    this.members.add(member);
+    if (this.members.size === before) return false;
+    if (this.intset && (this.members.size > maxIntset || parseInt64(member) === null)) this.intset = false;
+    return true;
+  }
+
+  has(member: string): boolean {
+    return this.members.find(member) >= 0;
+  }
+
+  delete(member: string): boolean {
+    return this.members.delete(member);
+  }
+
+  /** Members in the order Redis lists them: ascending for an intset, table order otherwise. */
+  toArray(): string[] {
+    const keys = this.members.keys.slice(0, this.members.size);
+    if (this.intset) keys.sort(compareIntStrings);
+    return keys;
+  }
+
+  randomMember(): string | undefined {
+    const i = this.members.randomIndex();
+    return i < 0 ? undefined : this.members.keys[i];
+  }
+
+  get encoding(): string {
+    return this.intset ? 'intset' : 'hashtable';
+  }
+}
+
+function compareIntStrings(a: string, b: string): number {
+  const x = parseInt64(a)!;
+  const y = parseInt64(b)!;
+  return x < y ? -1 : x > y ? 1 : 0;
+}

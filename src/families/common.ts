@@ -1,0 +1,74 @@
+/**
+ * Helpers every family uses: typed key lookups that raise WRONGTYPE like Redis's checkType,
+ * writing a string value as a bulk reply in whichever form it is stored, and the
+ * modified-key bookkeeping (signal + notification + dirty counter) that follows every write.
+ */
+
+import type { Client } from '../commands/client.js';
+import { E, ReplyError } from '../commands/errors.js';
+import { ListValue } from '../engine/values/list.js';
+import { SetValue } from '../engine/values/set.js';
+import { ByteString, type StringValue } from '../engine/values/string.js';
+import type { Value } from '../engine/values/types.js';
+import type { Reply } from '../protocol/reply.js';
+
+export function wrongType(): ReplyError {
+  return new ReplyError(E.WRONGTYPE);
+}
+
+export function isString(v: Value): v is StringValue {
+  return typeof v !== 'object' || v instanceof ByteString;
+}
+
+/** A string key for reading (counts hits/misses); WRONGTYPE if it holds another type. */
+export function readString(c: Client, key: string): StringValue | undefined {
+  const v = c.db.lookupRead(key);
+  if (v === undefined || isString(v)) return v;
+  throw wrongType();
+}
+
+/** A string key for writing (no hit/miss accounting). */
+export function writableString(c: Client, key: string): StringValue | undefined {
+  const v = c.db.get(key);
+  if (v === undefined || isString(v)) return v;
+  throw wrongType();
+}
+
+export function readList(c: Client, key: string): ListValue | undefined {
+  const v = c.db.lookupRead(key);
+  if (v === undefined || v instanceof ListValue) return v;
+  throw wrongType();
+}
+
+export function writableList(c: Client, key: string): ListValue | undefined {
+  const v = c.db.get(key);
+  if (v === undefined || v instanceof ListValue) return v;
+  throw wrongType();
+}
+
+export function readSet(c: Client, key: string): SetValue | undefined {
+  const v = c.db.lookupRead(key);
+  if (v === undefined || v instanceof SetValue) return v;
+  throw wrongType();
+}
+
+export function writableSet(c: Client, key: string): SetValue | undefined {
+  const v = c.db.get(key);
+  if (v === undefined || v instanceof SetValue) return v;
+  throw wrongType();
+}
+
+/** Replies with a string value as a bulk, without converting it when avoidable. */
+export function replyString(reply: Reply, v: StringValue): void {
+  if (typeof v === 'string') reply.bulk(v);
+  else if (typeof v === 'number' || typeof v === 'bigint') reply.bulkInt(v);
+  else reply.bulkBytes(v.buf, 0, v.len);
+}
+
+/** After a write: WATCH/tracking signal, keyspace notification, dirty counter. */
+export function touched(c: Client, key: string, type: number, event: string, dirty = 1): void {
+  const ks = c.inst.ks;
+  ks.keyModified(c.dbIndex, key);
+  ks.notify(type, event, key, c.dbIndex);
+  c.inst.dirty += dirty;
+}

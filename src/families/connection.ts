@@ -1,0 +1,482 @@
+/**
+ * The connection family: PING, ECHO, SELECT, QUIT, RESET, HELLO, AUTH and CLIENT (ID,
+ * SETNAME, GETNAME, LIST, INFO, KILL, HELP). Authentication here checks the default user
+ * against requirepass; full ACL users come with the security feature.
+ */
+
+import { intArg, isWord, syntaxError } from '../commands/args.js';
+import type { Client } from '../commands/client.js';
+import { E, ReplyError } from '../commands/errors.js';
+import type { CommandSpec } from '../commands/spec.js';
+import { command } from './define.js';
+import { int32Arg, replyHelp } from './keys.js';
+
+export const SERVER_NAME = 'redis';
+/** The Redis version mnemo implements and reports to clients for feature detection. */
+export const REDIS_VERSION = '7.0.15';
+
+function pingCommand(c: Client, argv: string[]): void {
+  if (argv.length > 2) throw new ReplyError(E.WRONG_ARGS('ping'));
+  if (argv.length === 1) c.reply.simple('PONG');
+  else c.reply.bulk(argv[1]!);
+}
+
+function selectCommand(c: Client, argv: string[]): void {
+  const id = int32Arg(argv[1]!, E.NOT_INTEGER);
+  if (id < 0 || id >= c.inst.ks.dbs.length) throw new ReplyError(E.DB_INDEX);
+  c.select(id);
+  c.reply.ok();
+}
+
+function quitCommand(c: Client): void {
+  c.reply.ok();
+  c.closeAfterReply = true;
+}
+
+function resetCommand(c: Client): void {
+  c.select(0);
+  c.reply.resp = 2;
+  c.name = '';
+  c.authenticated = !requiresAuth(c);
+  c.user = 'default';
+  c.reply.simple('RESET');
+}
+
+/** Whether the default user needs a password (requirepass). */
+function requiresAuth(c: Client): boolean {
+  return c.inst.config.string('requirepass') !== '';
+}
+
+function checkCredentials(c: Client, user: string, pass: string): boolean {
+  if (user !== 'default') return false;
+  const required = c.inst.config.string('requirepass');
+  return required === '' || pass === required;
+}
+
+const WRONGPASS = 'WRONGPASS invalid username-password pair or user is disabled.';
+
+function authCommand(c: Client, argv: string[]): void {
+  if (argv.length > 3) throw syntaxError();
+  let user = 'default';
+  let pass: string;
+  if (argv.length === 2) {
+    if (!requiresAuth(c)) {
+      throw new ReplyError(
+        'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
+      );
+    }
+    pass = argv[1]!;
+  } else {
+    user = argv[1]!;
+    pass = argv[2]!;
+  }
+  if (!checkCredentials(c, user, pass)) throw new ReplyError(WRONGPASS);
+  c.authenticated = true;
+  c.user = user;
+  c.reply.ok();
+}
+
+function validClientName(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const ch = name.charCodeAt(i);
+    if (ch < 33 || ch > 126) return false;
+  }
+  return true;
+}
+
+function setClientName(c: Client, name: string): void {
+  if (!validClientName(name)) {
+    throw new ReplyError('ERR Client names cannot contain spaces, newlines or special characters.');
+  }
+  c.name = name;
+}
+
+function helloCommand(c: Client, argv: string[]): void {
+  let ver = 0;
+  let next = 1;
+  if (argv.length >= 2) {
+    ver = intArg(argv[next++]!, 'ERR Protocol version is not an integer or out of range');
+    if (ver < 2 || ver > 3) throw new ReplyError('NOPROTO unsupported protocol version');
+  }
+  let name: string | null = null;
+  for (let j = next; j < argv.length; j++) {
+    const more = argv.length - 1 - j;
+    const opt = argv[j]!;
+    if (isWord(opt, 'auth') && more >= 2) {
+      if (!checkCredentials(c, argv[j + 1]!, argv[j + 2]!)) throw new ReplyError(WRONGPASS);
+      c.authenticated = true;
+      c.user = argv[j + 1]!;
+      j += 2;
+    } else if (isWord(opt, 'setname') && more >= 1) {
+      name = argv[++j]!;
+      setClientName(c, name);
+    } else {
+      throw new ReplyError(`ERR Syntax error in HELLO option '${opt}'`);
+    }
+  }
+  if (!c.authenticated) {
+    throw new ReplyError(
+      'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+    );
+  }
+  if (ver !== 0) c.reply.resp = ver as 2 | 3;
+  const r = c.reply;
+  r.map(7);
+  r.bulk('server');
+  r.bulk(SERVER_NAME);
+  r.bulk('version');
+  r.bulk(REDIS_VERSION);
+  r.bulk('proto');
+  r.int(c.resp);
+  r.bulk('id');
+  r.int(c.id);
+  r.bulk('mode');
+  r.bulk('standalone');
+  r.bulk('role');
+  r.bulk('master');
+  r.bulk('modules');
+  r.array(0);
+}
+
+// ---- CLIENT ----
+
+/** One CLIENT LIST line, fields in Redis 7.0's order. */
+export function clientInfoLine(c: Client, now: number): string {
+  const conn = c.conn;
+  const qbuf = conn?.queryBufferBytes() ?? 0;
+  const omem = conn?.outputBufferBytes() ?? 0;
+  const cmd = c.lastCommand?.fullName ?? 'NULL';
+  return (
+    `id=${c.id} addr=${conn?.addr ?? ''} laddr=${conn?.laddr ?? ''} fd=${conn?.fd ?? -1} name=${c.name}` +
+    ` age=${Math.floor((now - c.createdAt) / 1000)} idle=${Math.floor((now - c.lastInteraction) / 1000)}` +
+    ` flags=N db=${c.dbIndex} sub=0 psub=0 ssub=0 multi=-1 qbuf=${qbuf} qbuf-free=0 argv-mem=0 multi-mem=0` +
+    ` rbs=${qbuf} rbp=${qbuf} obl=0 oll=0 omem=${omem} tot-mem=${qbuf + omem}` +
+    ` events=${omem > 0 ? 'rw' : 'r'} cmd=${cmd} user=${c.user} redir=-1 resp=${c.resp}`
+  );
+}
+
+type ClientType = 'normal' | 'master' | 'replica' | 'pubsub';
+
+function clientTypeArg(name: string): ClientType {
+  const n = name.toLowerCase();
+  if (n === 'normal' || n === 'master' || n === 'pubsub') return n;
+  if (n === 'replica' || n === 'slave') return 'replica';
+  throw new ReplyError(`ERR Unknown client type '${name}'`);
+}
+
+/** Every in-process and network client is "normal" until pub/sub and replication exist. */
+function clientType(_c: Client): ClientType {
+  return 'normal';
+}
+
+function clientList(c: Client, argv: string[]): void {
+  let clients = [...c.inst.clients.values()];
+  if (argv.length > 3 && isWord(argv[2]!, 'id')) {
+    const ids: number[] = [];
+    for (let j = 3; j < argv.length; j++) ids.push(intArg(argv[j]!, 'ERR Invalid client ID'));
+    clients = ids.map((id) => c.inst.clients.get(id)).filter((x): x is Client => x !== undefined);
+  } else if (argv.length === 4 && isWord(argv[2]!, 'type')) {
+    const type = clientTypeArg(argv[3]!);
+    clients = clients.filter((x) => clientType(x) === type);
+  } else if (argv.length !== 2) {
+    throw syntaxError();
+  }
+  const now = c.inst.ks.clock.now();
+  c.reply.verbatim(clients.map((x) => `${clientInfoLine(x, now)}\n`).join(''));
+}
+
+function clientKill(c: Client, argv: string[]): void {
+  const clients = c.inst.clients;
+  if (argv.length === 3) {
+    const addr = argv[2]!;
+    for (const x of clients.values()) {
+      if (x.conn !== null && x.conn.addr === addr) {
+        c.reply.ok();
+        x.conn.close(x === c);
+        return;
+      }
+    }
+    throw new ReplyError('ERR No such client');
+  }
+  let id = 0;
+  let type: ClientType | null = null;
+  let addr: string | null = null;
+  let laddr: string | null = null;
+  let user: string | null = null;
+  let skipme = true;
+  for (let i = 2; i < argv.length; i += 2) {
+    const opt = argv[i]!;
+    const more = i + 1 < argv.length;
+    if (isWord(opt, 'id') && more) {
+      const v = intArg(argv[i + 1]!, 'ERR client-id should be greater than 0');
+      if (v < 1) throw new ReplyError('ERR client-id should be greater than 0');
+      id = v;
+    } else if (isWord(opt, 'type') && more) type = clientTypeArg(argv[i + 1]!);
+    else if (isWord(opt, 'addr') && more) addr = argv[i + 1]!;
+    else if (isWord(opt, 'laddr') && more) laddr = argv[i + 1]!;
+    else if (isWord(opt, 'user') && more) {
+      user = argv[i + 1]!;
+      if (user !== 'default') throw new ReplyError(`ERR No such user '${user}'`);
+    } else if (isWord(opt, 'skipme') && more) {
+      if (isWord(argv[i + 1]!, 'yes')) skipme = true;
+      else if (isWord(argv[i + 1]!, 'no')) skipme = false;
+      else throw syntaxError();
+    } else throw syntaxError();
+  }
+  let killed = 0;
+  let killSelf = false;
+  for (const x of [...clients.values()]) {
+    if (x.conn === null) continue;
+    if (id !== 0 && x.id !== id) continue;
+    if (type !== null && clientType(x) !== type) continue;
+    if (addr !== null && x.conn.addr !== addr) continue;
+    if (laddr !== null && x.conn.laddr !== laddr) continue;
+    if (user !== null && x.user !== user) continue;
+    if (x === c && skipme) continue;
+    killed++;
+    if (x === c) killSelf = true;
+    else x.conn.close(false);
+  }
+  c.reply.int(killed);
+  if (killSelf) c.closeAfterReply = true;
+}
+
+const CLIENT_HELP = [
+  'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'GETNAME',
+  '    Return the name of the current connection.',
+  'ID',
+  '    Return the ID of the current connection.',
+  'INFO',
+  '    Return information about the current client connection.',
+  'KILL <ip:port>',
+  '    Kill connection made from <ip:port>.',
+  'KILL <option> <value> [<option> <value> [...]]',
+  '    Kill connections. Options are:',
+  '    * ADDR (<ip:port>|<unixsocket>:0)',
+  '      Kill connections made from the specified address',
+  '    * LADDR (<ip:port>|<unixsocket>:0)',
+  '      Kill connections made to specified local address',
+  '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
+  '      Kill connections by type.',
+  '    * USER <username>',
+  '      Kill connections authenticated by <username>.',
+  '    * SKIPME (YES|NO)',
+  '      Skip killing current connection (default: yes).',
+  'LIST [options ...]',
+  '    Return information about client connections. Options:',
+  '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
+  '      Return clients of specified type.',
+  'SETNAME <name>',
+  '    Assign the name <name> to the current connection.',
+  'HELP',
+  '    Prints this help.',
+];
+
+// ---- registration ----
+
+const C = { group: 'connection', acl: 'connection' } as const;
+
+export const connectionCommands: CommandSpec[] = [
+  command(
+    'ping',
+    -1,
+    'fast',
+    [0, 0, 0],
+    {
+      ...C,
+      since: '1.0.0',
+      summary: 'Ping the server',
+      complexity: 'O(1)',
+      syntax: '[message]',
+      tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
+    },
+    pingCommand,
+  ),
+  command(
+    'echo',
+    2,
+    'fast',
+    [0, 0, 0],
+    { ...C, since: '1.0.0', summary: 'Echo the given string', complexity: 'O(1)', syntax: 'message' },
+    (c, a) => c.reply.bulk(a[1]!),
+  ),
+  command(
+    'select',
+    2,
+    'loading stale fast',
+    [0, 0, 0],
+    {
+      ...C,
+      since: '1.0.0',
+      summary: 'Change the selected database for the current connection',
+      complexity: 'O(1)',
+      syntax: 'index',
+    },
+    selectCommand,
+  ),
+  command(
+    'quit',
+    -1,
+    'allow_busy noscript loading stale fast no_auth',
+    [0, 0, 0],
+    { ...C, since: '1.0.0', summary: 'Close the connection', complexity: 'O(1)' },
+    quitCommand,
+  ),
+  command(
+    'reset',
+    1,
+    'noscript loading stale fast no_auth allow_busy',
+    [0, 0, 0],
+    { ...C, since: '6.2.0', summary: 'Reset the connection', complexity: 'O(1)' },
+    resetCommand,
+  ),
+  command(
+    'hello',
+    -1,
+    'noscript loading stale fast no_auth allow_busy',
+    [0, 0, 0],
+    {
+      ...C,
+      since: '6.0.0',
+      summary: 'Handshake with Redis',
+      complexity: 'O(1)',
+      syntax: '[protover [AUTH username password] [SETNAME clientname]]',
+      history: [
+        [
+          '6.2.0',
+          "`protover` made optional; when called without arguments the command reports the current connection's context.",
+        ],
+      ],
+    },
+    helloCommand,
+  ),
+  command(
+    'auth',
+    -2,
+    'noscript loading stale fast no_auth allow_busy',
+    [0, 0, 0],
+    {
+      ...C,
+      since: '1.0.0',
+      summary: 'Authenticate to the server',
+      complexity: 'O(N) where N is the number of passwords defined for the user',
+      syntax: '[username] password',
+      history: [['6.0.0', 'Added ACL style (username and password).']],
+    },
+    authCommand,
+  ),
+  command(
+    'client',
+    -2,
+    '',
+    [0, 0, 0],
+    {
+      ...C,
+      since: '2.4.0',
+      summary: 'A container for client connection commands',
+      complexity: 'Depends on subcommand.',
+    },
+    null,
+    [
+      command(
+        'client|id',
+        2,
+        'noscript loading stale',
+        [0, 0, 0],
+        {
+          ...C,
+          since: '5.0.0',
+          summary: 'Returns the client ID for the current connection',
+          complexity: 'O(1)',
+        },
+        (c) => c.reply.int(c.id),
+      ),
+      command(
+        'client|setname',
+        3,
+        'noscript loading stale',
+        [0, 0, 0],
+        {
+          ...C,
+          since: '2.6.9',
+          summary: 'Set the current connection name',
+          complexity: 'O(1)',
+          syntax: 'connection-name',
+        },
+        (c, a) => {
+          setClientName(c, a[2]!);
+          c.reply.ok();
+        },
+      ),
+      command(
+        'client|getname',
+        2,
+        'noscript loading stale',
+        [0, 0, 0],
+        { ...C, since: '2.6.9', summary: 'Get the current connection name', complexity: 'O(1)' },
+        (c) => {
+          if (c.name === '') c.reply.nil();
+          else c.reply.bulk(c.name);
+        },
+      ),
+      command(
+        'client|list',
+        -2,
+        'admin noscript loading stale',
+        [0, 0, 0],
+        {
+          ...C,
+          since: '2.4.0',
+          summary: 'Get the list of client connections',
+          complexity: 'O(N) where N is the number of client connections',
+          syntax: '[TYPE NORMAL | MASTER | REPLICA | PUBSUB] [ID client-id [client-id ...]]',
+          tips: ['nondeterministic_output'],
+        },
+        clientList,
+      ),
+      command(
+        'client|info',
+        2,
+        'noscript loading stale',
+        [0, 0, 0],
+        {
+          ...C,
+          since: '6.2.0',
+          summary: 'Returns information about the current client connection.',
+          complexity: 'O(1)',
+          tips: ['nondeterministic_output'],
+        },
+        (c) => c.reply.verbatim(`${clientInfoLine(c, c.inst.ks.clock.now())}\n`),
+      ),
+      command(
+        'client|kill',
+        -3,
+        'admin noscript loading stale',
+        [0, 0, 0],
+        {
+          ...C,
+          since: '2.4.0',
+          summary: 'Kill the connection of a client',
+          complexity: 'O(N) where N is the number of client connections',
+          syntax:
+            'ip:port | [ID client-id] [TYPE NORMAL | MASTER | SLAVE | REPLICA | PUBSUB] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME yes/no]',
+        },
+        clientKill,
+      ),
+      command(
+        'client|help',
+        2,
+        'loading stale',
+        [0, 0, 0],
+        {
+          ...C,
+          since: '5.0.0',
+          summary: 'Show helpful text about the different subcommands',
+          complexity: 'O(1)',
+        },
+        (c) => replyHelp(c, CLIENT_HELP),
+      ),
+    ],
+  ),
+];

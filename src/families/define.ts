@@ -1,0 +1,59 @@
+/**
+ * Compact constructors for the CommandSpec records at the bottom of each family module, so a
+ * record reads as one line of facts (name, arity, flags, key positions, docs) plus its handler.
+ */
+
+import type { CommandFlag, CommandSpec, Handler, KeySpec } from '../commands/spec.js';
+
+export interface Meta {
+  group: string;
+  since: string;
+  summary: string;
+  complexity?: string;
+  syntax?: string;
+  /** Space-separated explicit ACL categories, e.g. "keyspace string". */
+  acl?: string;
+  tips?: string[];
+  keySpecs?: KeySpec[];
+  history?: Array<[string, string]>;
+  doc_flags?: string[];
+  getKeys?: (argv: string[]) => number[];
+}
+
+export function command(
+  name: string,
+  arity: number,
+  flags: string,
+  keys: readonly [number, number, number],
+  meta: Meta,
+  handler: Handler | null,
+  subcommands?: CommandSpec[],
+): CommandSpec {
+  const spec: CommandSpec = {
+    name,
+    arity,
+    flags: flags === '' ? [] : (flags.split(' ') as CommandFlag[]),
+    firstKey: keys[0],
+    lastKey: keys[1],
+    step: keys[2],
+    group: meta.group,
+    since: meta.since,
+    summary: meta.summary,
+  };
+  if (meta.complexity !== undefined) spec.complexity = meta.complexity;
+  if (meta.syntax !== undefined) spec.syntax = meta.syntax;
+  if (meta.acl !== undefined) spec.acl = meta.acl.split(' ');
+  if (meta.tips !== undefined) spec.tips = meta.tips;
+  if (meta.keySpecs !== undefined) spec.keySpecs = meta.keySpecs;
+  if (meta.history !== undefined) spec.history = meta.history;
+  if (meta.doc_flags !== undefined) spec.doc_flags = meta.doc_flags;
+  if (meta.getKeys !== undefined) spec.getKeys = meta.getKeys;
+  if (handler !== null) spec.handler = handler;
+  if (subcommands !== undefined) spec.subcommands = subcommands;
+  return spec;
+}
+
+/** A key spec with a fixed first-key index and a range of keys after it. */
+export function keyRange(flags: string, index: number, lastKey = 0, step = 1, limit = 0): KeySpec {
+  return { flags: flags.split(' '), begin: { index }, find: { lastKey, step, limit } };
+}

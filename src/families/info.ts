@@ -1,0 +1,360 @@
+/**
+ * INFO: the report Redis 7.0 prints, section by section, with mnemo's real numbers. Fields
+ * whose subsystem mnemo does not have (replication links, forks, modules, defrag) report the
+ * values Redis reports when that subsystem is idle, because clients parse them; fields mnemo
+ * cannot measure are left out rather than invented (see docs/compatibility.md).
+ */
+
+import { arch, platform, release, totalmem } from 'node:os';
+import type { Client } from '../commands/client.js';
+import type { CommandSpec } from '../commands/spec.js';
+import { lruClock } from '../engine/db.js';
+import { REDIS_VERSION } from './connection.js';
+import { command } from './define.js';
+
+export const MNEMO_VERSION = '0.1.0';
+
+const DEFAULT_SECTIONS = [
+  'server',
+  'clients',
+  'memory',
+  'persistence',
+  'stats',
+  'replication',
+  'cpu',
+  'modules',
+  'errorstats',
+  'cluster',
+  'keyspace',
+];
+const ALL_SECTIONS = [
+  'server',
+  'clients',
+  'memory',
+  'persistence',
+  'stats',
+  'replication',
+  'cpu',
+  'modules',
+  'commandstats',
+  'errorstats',
+  'cluster',
+  'keyspace',
+];
+
+/** bytesToHuman from Redis: 1.63M, 23.54G, 200B. */
+export function bytesToHuman(n: number): string {
+  if (n < 1024) return `${n}B`;
+  const units = ['K', 'M', 'G', 'T', 'P', 'E'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(2)}${units[i]}`;
+}
+
+const replId = (() => {
+  let s = '';
+  for (let i = 0; i < 40; i++) s += '0123456789abcdef'[Math.floor(Math.random() * 16)];
+  return s;
+})();
+
+type Section = Array<[string, string | number]>;
+
+function serverSection(c: Client): Section {
+  const inst = c.inst;
+  const now = inst.ks.clock.now();
+  const uptime = Math.floor((now - inst.startTime) / 1000);
+  const hooks = inst.server;
+  return [
+    ['redis_version', REDIS_VERSION],
+    ['redis_git_sha1', '00000000'],
+    ['redis_git_dirty', 0],
+    ['redis_build_id', '0'],
+    ['redis_mode', 'standalone'],
+    ['mnemo_version', MNEMO_VERSION],
+    [
+      'os',
+      `${platform() === 'linux' ? 'Linux' : platform()} ${release()} ${arch() === 'x64' ? 'x86_64' : arch()}`,
+    ],
+    ['arch_bits', 64],
+    ['monotonic_clock', 'POSIX clock_gettime'],
+    ['multiplexing_api', platform() === 'linux' ? 'epoll' : 'kqueue'],
+    ['atomicvar_api', 'c11-builtin'],
+    ['node_version', process.versions.node],
+    ['v8_version', process.versions.v8],
+    ['process_id', process.pid],
+    ['process_supervised', 'no'],
+    ['run_id', inst.runId],
+    ['tcp_port', hooks?.tcpPort ?? 0],
+    ['server_time_usec', now * 1000],
+    ['uptime_in_seconds', uptime],
+    ['uptime_in_days', Math.floor(uptime / 86400)],
+    ['hz', inst.config.number('hz')],
+    ['configured_hz', inst.config.number('hz')],
+    ['lru_clock', lruClock(now)],
+    ['executable', hooks?.executable ?? ''],
+    ['config_file', hooks?.configFile ?? ''],
+    ['io_threads_active', 0],
+  ];
+}
+
+function clientsSection(c: Client): Section {
+  const inst = c.inst;
+  let connected = 0;
+  for (const x of inst.clients.values()) if (x.conn !== null) connected++;
+  const buffers = inst.server?.clientBufferStats() ?? { maxInput: 0, maxOutput: 0 };
+  return [
+    ['connected_clients', connected],
+    ['cluster_connections', 0],
+    ['maxclients', inst.config.number('maxclients')],
+    ['client_recent_max_input_buffer', buffers.maxInput],
+    ['client_recent_max_output_buffer', buffers.maxOutput],
+    ['blocked_clients', 0],
+    ['tracking_clients', 0],
+    ['clients_in_timeout_table', 0],
+  ];
+}
+
+function memorySection(c: Client): Section {
+  const inst = c.inst;
+  const mem = process.memoryUsage();
+  const used = mem.heapUsed + mem.external;
+  if (used > inst.memoryPeak) inst.memoryPeak = used;
+  const peak = inst.memoryPeak;
+  const startup = inst.memoryStartup;
+  const dataset = Math.max(0, used - startup);
+  const maxmemory = inst.config.number('maxmemory');
+  const sys = totalmem();
+  return [
+    ['used_memory', used],
+    ['used_memory_human', bytesToHuman(used)],
+    ['used_memory_rss', mem.rss],
+    ['used_memory_rss_human', bytesToHuman(mem.rss)],
+    ['used_memory_peak', peak],
+    ['used_memory_peak_human', bytesToHuman(peak)],
+    ['used_memory_peak_perc', `${((used * 100) / peak).toFixed(2)}%`],
+    ['used_memory_startup', startup],
+    ['used_memory_dataset', dataset],
+    [
+      'used_memory_dataset_perc',
+      `${used > startup ? ((dataset * 100) / (used - startup || 1)).toFixed(2) : '0.00'}%`,
+    ],
+    ['used_memory_heap_total', mem.heapTotal],
+    ['used_memory_external', mem.external],
+    ['used_memory_array_buffers', mem.arrayBuffers],
+    ['total_system_memory', sys],
+    ['total_system_memory_human', bytesToHuman(sys)],
+    ['maxmemory', maxmemory],
+    ['maxmemory_human', bytesToHuman(maxmemory)],
+    ['maxmemory_policy', inst.config.string('maxmemory-policy')],
+    ['mem_fragmentation_ratio', (mem.rss / (used || 1)).toFixed(2)],
+    ['mem_fragmentation_bytes', mem.rss - used],
+    ['mem_allocator', `v8-${process.versions.v8}`],
+    ['lazyfree_pending_objects', 0],
+  ];
+}
+
+function persistenceSection(c: Client): Section {
+  const inst = c.inst;
+  return [
+    ['loading', 0],
+    ['async_loading', 0],
+    ['rdb_changes_since_last_save', inst.dirty],
+    ['rdb_bgsave_in_progress', 0],
+    ['rdb_last_save_time', Math.floor(inst.lastSave / 1000)],
+    ['rdb_last_bgsave_status', 'ok'],
+    ['rdb_last_bgsave_time_sec', -1],
+    ['rdb_current_bgsave_time_sec', -1],
+    ['rdb_saves', 0],
+    ['aof_enabled', 0],
+    ['aof_rewrite_in_progress', 0],
+    ['aof_rewrite_scheduled', 0],
+    ['aof_last_rewrite_time_sec', -1],
+    ['aof_current_rewrite_time_sec', -1],
+    ['aof_last_bgrewrite_status', 'ok'],
+    ['aof_rewrites', 0],
+    ['aof_last_write_status', 'ok'],
+  ];
+}
+
+function statsSection(c: Client): Section {
+  const inst = c.inst;
+  const s = inst.stats;
+  const ks = inst.ks.stats;
+  return [
+    ['total_connections_received', s.connections],
+    ['total_commands_processed', s.commands],
+    ['instantaneous_ops_per_sec', Math.round(inst.opsRate.rate)],
+    ['total_net_input_bytes', s.netInput],
+    ['total_net_output_bytes', s.netOutput],
+    ['instantaneous_input_kbps', (inst.inputRate.rate / 1024).toFixed(2)],
+    ['instantaneous_output_kbps', (inst.outputRate.rate / 1024).toFixed(2)],
+    ['rejected_connections', s.rejectedConnections],
+    ['sync_full', 0],
+    ['sync_partial_ok', 0],
+    ['sync_partial_err', 0],
+    ['expired_keys', ks.expiredKeys],
+    ['expired_stale_perc', (ks.expiredStalePerc * 100).toFixed(2)],
+    ['expired_time_cap_reached_count', ks.expiredTimeCapReached],
+    ['expire_cycle_cpu_milliseconds', Math.round(ks.expireCycleTimeUsed / 1000)],
+    ['evicted_keys', 0],
+    ['keyspace_hits', ks.hits],
+    ['keyspace_misses', ks.misses],
+    ['pubsub_channels', 0],
+    ['pubsub_patterns', 0],
+    ['latest_fork_usec', 0],
+    ['total_forks', 0],
+    ['unexpected_error_replies', 0],
+    ['total_error_replies', s.errorReplies],
+    ['total_reads_processed', s.readsProcessed],
+    ['total_writes_processed', s.writesProcessed],
+  ];
+}
+
+function replicationSection(): Section {
+  return [
+    ['role', 'master'],
+    ['connected_slaves', 0],
+    ['master_failover_state', 'no-failover'],
+    ['master_replid', replId],
+    ['master_replid2', '0000000000000000000000000000000000000000'],
+    ['master_repl_offset', 0],
+    ['second_repl_offset', -1],
+    ['repl_backlog_active', 0],
+    ['repl_backlog_size', 1048576],
+    ['repl_backlog_first_byte_offset', 0],
+    ['repl_backlog_histlen', 0],
+  ];
+}
+
+function cpuSection(): Section {
+  const u = process.cpuUsage();
+  return [
+    ['used_cpu_sys', (u.system / 1e6).toFixed(6)],
+    ['used_cpu_user', (u.user / 1e6).toFixed(6)],
+    ['used_cpu_sys_children', '0.000000'],
+    ['used_cpu_user_children', '0.000000'],
+    ['used_cpu_sys_main_thread', (u.system / 1e6).toFixed(6)],
+    ['used_cpu_user_main_thread', (u.user / 1e6).toFixed(6)],
+  ];
+}
+
+function commandstatsLines(c: Client): string[] {
+  const out: string[] = [];
+  for (const cmd of c.inst.commands.everything()) {
+    const s = cmd.stats;
+    if (s.calls === 0 && s.rejected === 0 && s.failed === 0) continue;
+    const usec = Math.round(s.usec);
+    const per = s.calls === 0 ? 0 : s.usec / s.calls;
+    out.push(
+      `cmdstat_${cmd.fullName}:calls=${s.calls},usec=${usec},usec_per_call=${per.toFixed(2)},rejected_calls=${s.rejected},failed_calls=${s.failed}`,
+    );
+  }
+  return out;
+}
+
+function errorstatsLines(c: Client): string[] {
+  return [...c.inst.stats.errorCodes].map(([code, n]) => `errorstat_${code}:count=${n}`);
+}
+
+function keyspaceLines(c: Client): string[] {
+  const out: string[] = [];
+  for (const db of c.inst.ks.dbs) {
+    if (db.size === 0) continue;
+    out.push(`db${db.id}:keys=${db.size},expires=${db.expires.size},avg_ttl=${Math.round(db.avgTtl)}`);
+  }
+  return out;
+}
+
+function sectionLines(c: Client, name: string): string[] | null {
+  const kv = (s: Section) => s.map(([k, v]) => `${k}:${v}`);
+  switch (name) {
+    case 'server':
+      return kv(serverSection(c));
+    case 'clients':
+      return kv(clientsSection(c));
+    case 'memory':
+      return kv(memorySection(c));
+    case 'persistence':
+      return kv(persistenceSection(c));
+    case 'stats':
+      return kv(statsSection(c));
+    case 'replication':
+      return kv(replicationSection());
+    case 'cpu':
+      return kv(cpuSection());
+    case 'modules':
+      return [];
+    case 'commandstats':
+      return commandstatsLines(c);
+    case 'errorstats':
+      return errorstatsLines(c);
+    case 'cluster':
+      return ['cluster_enabled:0'];
+    case 'keyspace':
+      return keyspaceLines(c);
+    default:
+      return null;
+  }
+}
+
+const TITLES: Record<string, string> = {
+  server: 'Server',
+  clients: 'Clients',
+  memory: 'Memory',
+  persistence: 'Persistence',
+  stats: 'Stats',
+  replication: 'Replication',
+  cpu: 'CPU',
+  modules: 'Modules',
+  commandstats: 'Commandstats',
+  errorstats: 'Errorstats',
+  cluster: 'Cluster',
+  keyspace: 'Keyspace',
+};
+
+/** The INFO text for the requested section names (Redis 7.0 accepts several). */
+export function infoText(c: Client, args: readonly string[]): string {
+  let names: string[];
+  if (args.length === 0) names = DEFAULT_SECTIONS;
+  else {
+    const wanted = new Set<string>();
+    for (const a of args) {
+      const n = a.toLowerCase();
+      if (n === 'default') for (const s of DEFAULT_SECTIONS) wanted.add(s);
+      else if (n === 'all' || n === 'everything') for (const s of ALL_SECTIONS) wanted.add(s);
+      else wanted.add(n);
+    }
+    names = ALL_SECTIONS.filter((s) => wanted.has(s));
+  }
+  const parts: string[] = [];
+  for (const name of names) {
+    const lines = sectionLines(c, name);
+    if (lines === null) continue;
+    parts.push([`# ${TITLES[name]}`, ...lines].join('\r\n'));
+  }
+  return parts.length === 0 ? '' : `${parts.join('\r\n\r\n')}\r\n`;
+}
+
+export const infoCommands: CommandSpec[] = [
+  command(
+    'info',
+    -1,
+    'loading stale',
+    [0, 0, 0],
+    {
+      group: 'server',
+      acl: 'dangerous',
+      since: '1.0.0',
+      summary: 'Get information and statistics about the server',
+      complexity: 'O(1)',
+      syntax: '[section [section ...]]',
+      tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
+      history: [['7.0.0', 'Added support for taking multiple section arguments.']],
+    },
+    (c, a) => c.reply.verbatim(infoText(c, a.slice(1))),
+  ),
+];

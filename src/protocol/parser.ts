@@ -1,0 +1,239 @@
+/**
+ * Incremental request parser: RESP multibulk (`*N\r\n$len\r\n...`) and inline commands, fed
+ * socket chunks of any size and split at any byte. It follows Redis's processMultibulkBuffer /
+ * processInlineBuffer (networking.c) including their leniency: the two bytes after a bulk are
+ * skipped unchecked, and a header line ends at '\r'. Arguments come out as binary strings (one
+ * char per byte, latin1), the engine's byte representation.
+ *
+ * The parser is pull-based (`next()`), so the connection can stop taking commands mid-chunk
+ * (a blocked client, a paused server) and resume later without losing anything.
+ * Large bulks (>= 32 KB) are gathered in a buffer of their exact size so a 100 MB value costs
+ * one copy, not one per chunk.
+ */
+
+import { splitArgs } from './splitargs.js';
+
+/** Redis's PROTO_INLINE_MAX_SIZE: the longest inline command / header line without a newline. */
+export const INLINE_MAX_SIZE = 64 * 1024;
+/** Redis's PROTO_MBULK_BIG_ARG: from this size a bulk gets its own buffer. */
+const BIG_ARG = 32 * 1024;
+/** The longest string V8 can hold; a longer bulk cannot become an argument. */
+const MAX_STRING = (1 << 29) - 24;
+const INT_MAX = 2147483647;
+
+export class ProtocolError extends Error {
+  override readonly name = 'ProtocolError';
+  /** The reply text sent before the connection closes (without the leading '-'). */
+  get reply(): string {
+    return `ERR Protocol error: ${this.message}`;
+  }
+}
+
+export interface ParserLimits {
+  /** proto-max-bulk-len */
+  maxBulkLen: number;
+  /** Multibulk count limit; Redis 7.0 allows up to INT_MAX once authenticated. */
+  maxMultibulk?: number;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+export class RequestParser {
+  private buf: Buffer = EMPTY;
+  private pos = 0;
+  /** Arguments still expected in the current multibulk, or -1 between commands. */
+  private remaining = -1;
+  private argv: string[] = [];
+  private argi = 0;
+  /** Length of the bulk whose `$` header was read, or -1. */
+  private bulkLen = -1;
+  /** Buffer gathering a big bulk and how much of it is filled. */
+  private big: Buffer | null = null;
+  private bigFill = 0;
+
+  constructor(public limits: ParserLimits) {}
+
+  /** Bytes received but not yet turned into a command (CLIENT LIST's qbuf). */
+  get pendingBytes(): number {
+    return this.buf.length - this.pos + this.bigFill;
+  }
+
+  /** Appends a chunk read from the socket. */
+  push(chunk: Buffer): void {
+    if (this.big !== null) {
+      this.fillBig(chunk, 0);
+      return;
+    }
+    if (this.pos >= this.buf.length) {
+      this.buf = chunk;
+    } else {
+      const rest = this.buf.length - this.pos;
+      const merged = Buffer.allocUnsafe(rest + chunk.length);
+      this.buf.copy(merged, 0, this.pos);
+      chunk.copy(merged, rest);
+      this.buf = merged;
+    }
+    this.pos = 0;
+  }
+
+  /** Copies bytes into the big-bulk buffer; whatever follows the bulk becomes the new buffer. */
+  private fillBig(chunk: Buffer, from: number): void {
+    const big = this.big!;
+    const want = big.length - this.bigFill;
+    const have = chunk.length - from;
+    if (have < want) {
+      chunk.copy(big, this.bigFill, from);
+      this.bigFill += have;
+      this.buf = EMPTY;
+      this.pos = 0;
+      return;
+    }
+    chunk.copy(big, this.bigFill, from, from + want);
+    this.bigFill = big.length;
+    this.buf = chunk;
+    this.pos = from + want;
+  }
+
+  /**
+   * Returns the next complete command, an empty array for an empty one (which the caller
+   * ignores, as Redis does), or null when more bytes are needed. Throws ProtocolError.
+   */
+  next(): string[] | null {
+    if (this.big !== null) {
+      if (this.bigFill < this.big.length) return null;
+      const big = this.big;
+      this.big = null;
+      this.bigFill = 0;
+      this.bulkLen = -1;
+      // The big buffer holds the bulk plus its two trailing bytes.
+      this.argv[this.argi++] = big.latin1Slice(0, big.length - 2);
+      if (--this.remaining === 0) return this.finish();
+    }
+    const buf = this.buf;
+    if (this.remaining < 0) {
+      if (this.pos >= buf.length) return null;
+      if (buf[this.pos] !== 42 /* '*' */) return this.inline();
+      // multibulk header
+      const cr = buf.indexOf(13, this.pos);
+      if (cr < 0) {
+        if (buf.length - this.pos > INLINE_MAX_SIZE) throw new ProtocolError('too big mbulk count string');
+        return null;
+      }
+      if (cr + 1 >= buf.length) return null; // need the '\n'
+      const count = parseLength(buf, this.pos + 1, cr);
+      if (Number.isNaN(count) || count > (this.limits.maxMultibulk ?? INT_MAX)) {
+        throw new ProtocolError('invalid multibulk length');
+      }
+      this.pos = cr + 2;
+      if (count <= 0) return [];
+      this.remaining = count;
+      // Redis caps the preallocation at 1024 so a hostile count costs nothing up front.
+      this.argv = new Array(Math.min(count, 1024));
+      this.argi = 0;
+      this.bulkLen = -1;
+    }
+    return this.multibulk();
+  }
+
+  private multibulk(): string[] | null {
+    const buf = this.buf;
+    const end = buf.length;
+    while (this.remaining > 0) {
+      if (this.bulkLen < 0) {
+        if (this.pos >= end) return null;
+        const cr = buf.indexOf(13, this.pos);
+        if (cr < 0) {
+          if (end - this.pos > INLINE_MAX_SIZE) throw new ProtocolError('too big bulk count string');
+          return null;
+        }
+        if (cr + 1 >= end) return null;
+        if (buf[this.pos] !== 36 /* '$' */) {
+          throw new ProtocolError(`expected '$', got '${String.fromCharCode(buf[this.pos]!)}'`);
+        }
+        const len = parseLength(buf, this.pos + 1, cr);
+        if (Number.isNaN(len) || len < 0 || len > this.limits.maxBulkLen) {
+          throw new ProtocolError('invalid bulk length');
+        }
+        if (len > MAX_STRING)
+          throw new ProtocolError('bulk length exceeds the largest string mnemo can hold');
+        this.pos = cr + 2;
+        this.bulkLen = len;
+        if (len >= BIG_ARG && end - this.pos < len + 2) {
+          this.big = Buffer.allocUnsafe(len + 2);
+          this.bigFill = 0;
+          this.fillBig(buf, this.pos);
+          return this.next();
+        }
+      }
+      const len = this.bulkLen;
+      if (end - this.pos < len + 2) return null;
+      this.argv[this.argi++] = buf.latin1Slice(this.pos, this.pos + len);
+      this.pos += len + 2;
+      this.bulkLen = -1;
+      this.remaining--;
+    }
+    return this.finish();
+  }
+
+  private finish(): string[] {
+    const argv = this.argv;
+    if (argv.length !== this.argi) argv.length = this.argi;
+    this.argv = [];
+    this.argi = 0;
+    this.remaining = -1;
+    this.bulkLen = -1;
+    if (this.pos >= this.buf.length) {
+      // Drop the reference so a consumed socket chunk can be collected.
+      this.buf = EMPTY;
+      this.pos = 0;
+    }
+    return argv;
+  }
+
+  private inline(): string[] | null {
+    const buf = this.buf;
+    const nl = buf.indexOf(10, this.pos);
+    if (nl < 0) {
+      if (buf.length - this.pos > INLINE_MAX_SIZE) throw new ProtocolError('too big inline request');
+      return null;
+    }
+    let lineEnd = nl;
+    if (lineEnd > this.pos && buf[lineEnd - 1] === 13) lineEnd--;
+    const line = buf.latin1Slice(this.pos, lineEnd);
+    this.pos = nl + 1;
+    const argv = splitArgs(line);
+    if (argv === null) throw new ProtocolError('unbalanced quotes in request');
+    if (this.pos >= buf.length) {
+      this.buf = EMPTY;
+      this.pos = 0;
+    }
+    return argv;
+  }
+}
+
+/**
+ * Parses a decimal integer the way Redis's string2ll does (optional '-', no '+', no leading
+ * zeros, no spaces, int64 range). Returns NaN when invalid; values beyond 2^53 lose precision,
+ * which is harmless here because every limit they are compared with is far smaller.
+ */
+function parseLength(buf: Buffer, start: number, end: number): number {
+  if (start >= end || end - start > 20) return Number.NaN;
+  let i = start;
+  let neg = false;
+  if (buf[i] === 45) {
+    neg = true;
+    i++;
+    if (i === end) return Number.NaN;
+  }
+  const first = buf[i]!;
+  if (first === 48) return i + 1 === end ? 0 : Number.NaN;
+  if (first < 49 || first > 57) return Number.NaN;
+  let v = 0;
+  for (; i < end; i++) {
+    const c = buf[i]!;
+    if (c < 48 || c > 57) return Number.NaN;
+    v = v * 10 + (c - 48);
+  }
+  if (v >= 2 ** 63) return Number.NaN;
+  return neg ? -v : v;
+}

@@ -1,0 +1,151 @@
+/**
+ * One TCP client: reads socket chunks into the request parser, dispatches every complete
+ * command, gathers all replies produced by one read into the client's RespWriter, and writes
+ * them with a single socket.write(). When the socket cannot take more (write() returns false)
+ * reading stops until 'drain', so a client that does not read its replies cannot make the
+ * server buffer without bound. A protocol error answers and closes only this connection.
+ */
+
+import type { Socket } from 'node:net';
+import { Client, type Connection } from '../commands/client.js';
+import { dispatch } from '../commands/dispatch.js';
+import type { Instance } from '../commands/instance.js';
+import { ProtocolError, RequestParser } from '../protocol/parser.js';
+import { RespWriter } from '../protocol/resp-writer.js';
+import type { Logger } from './log.js';
+
+export class ClientConnection implements Connection {
+  readonly client: Client;
+  private readonly parser: RequestParser;
+  private readonly writer = new RespWriter();
+  private closing = false;
+  private paused = false;
+  readonly addr: string;
+  readonly laddr: string;
+  readonly fd: number;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly inst: Instance,
+    private readonly log: Logger,
+    private readonly onClose: (conn: ClientConnection) => void,
+  ) {
+    this.addr = formatAddr(socket.remoteAddress, socket.remotePort);
+    this.laddr = formatAddr(socket.localAddress, socket.localPort);
+    this.fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
+    this.client = new Client(inst, this.writer, this);
+    this.parser = new RequestParser({ maxBulkLen: inst.config.number('proto-max-bulk-len') });
+    inst.clients.set(this.client.id, this.client);
+    inst.stats.connections++;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.onDrain());
+    socket.on('error', (err) => this.log.verbose(`Client ${this.addr} error: ${err.message}`));
+    socket.on('close', () => this.cleanup());
+  }
+
+  queryBufferBytes(): number {
+    return this.parser.pendingBytes;
+  }
+
+  outputBufferBytes(): number {
+    return this.writer.pending + this.socket.writableLength;
+  }
+
+  close(afterReply: boolean): void {
+    if (afterReply) {
+      this.client.closeAfterReply = true;
+      return;
+    }
+    this.closing = true;
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closing) return;
+    const inst = this.inst;
+    inst.stats.netInput += chunk.length;
+    inst.stats.readsProcessed++;
+    this.client.netIn += chunk.length;
+    this.client.lastInteraction = inst.ks.clock.now();
+    this.parser.push(chunk);
+    this.processInput();
+  }
+
+  private processInput(): void {
+    const client = this.client;
+    const parser = this.parser;
+    while (!this.paused && !this.closing) {
+      let argv: string[] | null;
+      try {
+        argv = parser.next();
+      } catch (err) {
+        if (!(err instanceof ProtocolError)) throw err;
+        this.protocolError(err);
+        return;
+      }
+      if (argv === null) break;
+      if (argv.length === 0) continue;
+      dispatch(client, argv);
+      if (client.closeAfterReply) {
+        this.flush();
+        this.closing = true;
+        this.socket.end();
+        return;
+      }
+    }
+    this.flush();
+  }
+
+  private protocolError(err: ProtocolError): void {
+    this.inst.countError(err.reply);
+    this.writer.error(err.reply);
+    this.log.verbose(`Protocol error (${err.message}) from client: id=${this.client.id} addr=${this.addr}`);
+    this.flush();
+    this.closing = true;
+    this.socket.end();
+  }
+
+  private flush(): void {
+    const writer = this.writer;
+    if (writer.len === 0) return;
+    const out = writer.take();
+    const inst = this.inst;
+    inst.stats.netOutput += out.length;
+    inst.stats.writesProcessed++;
+    this.client.netOut += out.length;
+    const more = this.socket.write(out);
+    // The buffer can be reused only if the socket wrote it synchronously.
+    writer.release(this.socket.writableLength === 0);
+    if (!more && !this.paused) {
+      this.paused = true;
+      this.socket.pause();
+    }
+  }
+
+  private onDrain(): void {
+    if (!this.paused || this.closing) return;
+    this.paused = false;
+    this.socket.resume();
+    this.processInput();
+  }
+
+  private cleanup(): void {
+    this.closing = true;
+    this.inst.clients.delete(this.client.id);
+    this.onClose(this);
+  }
+
+  /** Ends the connection after writing what is pending (server shutdown). */
+  shutdown(): void {
+    this.flush();
+    this.closing = true;
+    this.socket.end();
+  }
+}
+
+function formatAddr(host: string | undefined, port: number | undefined): string {
+  if (host === undefined) return '';
+  const h = host.startsWith('::ffff:') ? host.slice(7) : host;
+  return `${h.includes(':') ? `[${h}]` : h}:${port ?? 0}`;
+}

@@ -1,0 +1,152 @@
+/**
+ * The network server: listens on the configured addresses, turns each accepted socket into a
+ * ClientConnection on one shared Instance, enforces maxclients, and shuts down cleanly (stop
+ * accepting, flush every client's pending replies, close). This module and its neighbours are
+ * the only code that touches node:net.
+ */
+
+import { createServer, type Server, type Socket } from 'node:net';
+import { Instance } from '../commands/instance.js';
+import { Config } from '../config/config.js';
+import type { Clock } from '../engine/clock.js';
+import { allCommands } from '../families/index.js';
+import { MNEMO_VERSION } from '../families/info.js';
+import { ClientConnection } from './connection.js';
+import { Logger } from './log.js';
+
+export interface ServerOptions {
+  /** TCP port; 0 picks a free one. Defaults to the config's `port`. */
+  port?: number;
+  /** Address(es) to bind. Defaults to the config's `bind`. */
+  host?: string | string[];
+  config?: Config;
+  clock?: Clock;
+  /** Path of the config file the server was started with (INFO config_file, CONFIG REWRITE). */
+  configFile?: string;
+  /** Log lines go here; defaults to the config's logfile/loglevel. Pass `silent: true` to mute. */
+  silent?: boolean;
+  /** Called when a client asks the server to shut down (SHUTDOWN); defaults to closing it. */
+  onShutdown?: () => void;
+}
+
+export interface RunningServer {
+  host: string;
+  port: number;
+  instance: Instance;
+  close(): Promise<void>;
+}
+
+/** Parses `bind` ("127.0.0.1 -::1"): a leading '-' marks an address that may be unavailable. */
+function bindAddresses(spec: string | string[]): Array<{ host: string; optional: boolean }> {
+  const list = Array.isArray(spec) ? spec : spec.split(/\s+/).filter((s) => s !== '');
+  return list.map((a) => {
+    const optional = a.startsWith('-');
+    let host = optional ? a.slice(1) : a;
+    if (host === '*') host = '0.0.0.0';
+    else if (host === '::*') host = '::';
+    return { host, optional };
+  });
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => {
+      server.off('listening', onListening);
+      reject(err);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen({ port, host, exclusive: true });
+  });
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const config = options.config ?? Config.defaults();
+  const log = new Logger(config.string('loglevel'), options.silent ? '' : config.string('logfile'));
+  if (options.silent) log.level = 'silent';
+  const instance = new Instance({
+    config,
+    commands: allCommands,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const connections = new Set<ClientConnection>();
+  const servers: Server[] = [];
+  let port = options.port ?? config.number('port');
+  let closed = false;
+
+  const onConnection = (socket: Socket) => {
+    if (connections.size >= config.number('maxclients')) {
+      instance.stats.rejectedConnections++;
+      socket.end('-ERR max number of clients reached\r\n');
+      socket.on('error', () => {});
+      return;
+    }
+    const conn = new ClientConnection(socket, instance, log, (c) => connections.delete(c));
+    connections.add(conn);
+  };
+
+  const addresses = bindAddresses(options.host ?? config.string('bind'));
+  let firstHost = '';
+  for (const { host, optional } of addresses) {
+    const server = createServer({ noDelay: true }, onConnection);
+    try {
+      await listen(server, port, host);
+    } catch (err) {
+      if (optional) continue;
+      for (const s of servers) s.close();
+      instance.close();
+      throw err;
+    }
+    server.on('error', (err) => log.warning(`Server error: ${err.message}`));
+    const addr = server.address();
+    if (addr !== null && typeof addr === 'object') {
+      if (port === 0) port = addr.port; // every other address listens on the same port
+      if (firstHost === '') firstHost = addr.address;
+    }
+    servers.push(server);
+  }
+  if (servers.length === 0) {
+    instance.close();
+    throw new Error(`could not bind any of: ${addresses.map((a) => a.host).join(' ')}`);
+  }
+
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    instance.close();
+    const stopped = Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+    for (const conn of connections) conn.shutdown();
+    await stopped;
+  };
+
+  instance.server = {
+    tcpPort: port,
+    configFile: options.configFile ?? '',
+    executable: process.argv[1] ?? '',
+    shutdown: () => {
+      log.warning('User requested shutdown...');
+      if (options.onShutdown) options.onShutdown();
+      else void close();
+      return undefined;
+    },
+    rewriteConfig: () => 'ERR The server is running without a config file',
+    clientBufferStats: () => {
+      let maxInput = 0;
+      let maxOutput = 0;
+      for (const conn of connections) {
+        maxInput = Math.max(maxInput, conn.queryBufferBytes());
+        maxOutput = Math.max(maxOutput, conn.outputBufferBytes());
+      }
+      return { maxInput, maxOutput };
+    },
+  };
+
+  log.notice(
+    `mnemo ${MNEMO_VERSION} ready to accept connections on ${addresses.length > 1 ? addresses.map((a) => a.host).join(',') : firstHost}:${port} (pid ${process.pid})`,
+  );
+  return { host: firstHost, port, instance, close };
+}

@@ -96,6 +96,8 @@ export class Instance {
   readonly inputRate = new RateSampler();
   readonly outputRate = new RateSampler();
   server: ServerHooks | null = null;
+  /** Extra periodic work registered by the layers above (client timeouts, persistence). */
+  readonly cronHooks: Array<() => void> = [];
   private cronTimer: NodeJS.Timeout | null = null;
   private lastMetricsSample = 0;
   /** Peak of used memory seen by the cron, for INFO used_memory_peak. */
@@ -113,6 +115,10 @@ export class Instance {
     this.startTime = clock.now();
     this.lastSave = this.startTime;
     if (options.cron !== false) this.startCron();
+    this.ks.notifyFlags = this.config.keyspaceEvents();
+    this.config.onChange('notify-keyspace-events', () => {
+      this.ks.notifyFlags = this.config.keyspaceEvents();
+    });
     this.config.onChange('hz', () => {
       if (this.cronTimer !== null) this.startCron();
     });
@@ -141,6 +147,7 @@ export class Instance {
     }
     const used = usedMemory();
     if (used > this.memoryPeak) this.memoryPeak = used;
+    for (const hook of this.cronHooks) hook();
   }
 
   countError(message: string): void {

@@ -529,7 +529,7 @@ export const PARAMS: readonly Param[] = [
   ),
   special('oom-score-adj-values', '0 200 800', 'M'),
   special('notify-keyspace-events', '', ''),
-  special('bind', '* -::*', 'M'),
+  special('bind', '127.0.0.1 -::1', 'M'),
   special('replicaof', '', 'IM', 'slaveof'),
   special('latency-tracking-info-percentiles', '50 99 99.9', 'M'),
 ];

@@ -31,69 +31,9 @@ export function cstr(s: string): string {
   return nul < 0 ? s : s.slice(0, nul);
 }
 
-const ESCAPES: Readonly<Record<string, string>> = { n: '\n', r: '\r', t: '\t', b: '\b', a: '\x07' };
+export { splitArgs } from '../protocol/splitargs.js';
 
-/**
- * Split a line into arguments as Redis's sdssplitargs does: blanks separate arguments, "double
- * quotes" understand \n \r \t \b \a \xHH and \<any>, 'single quotes' understand \' only, and a
- * closing quote must be followed by a blank or the end. Returns null for unbalanced quotes.
- */
-export function splitArgs(input: string): string[] | null {
-  const line = cstr(input);
-  const out: string[] = [];
-  const n = line.length;
-  let p = 0;
-  for (;;) {
-    while (p < n && isSpace(line[p])) p++;
-    if (p >= n) return out;
-    let cur = '';
-    let inq = false;
-    let insq = false;
-    let done = false;
-    while (!done) {
-      const c = p < n ? line[p]! : '\0';
-      if (inq) {
-        if (c === '\\' && line[p + 1] === 'x' && isHex(line[p + 2]) && isHex(line[p + 3])) {
-          cur += String.fromCharCode(Number.parseInt(line.slice(p + 2, p + 4), 16));
-          p += 3;
-        } else if (c === '\\' && p + 1 < n) {
-          p++;
-          const e = line[p]!;
-          cur += ESCAPES[e] ?? e;
-        } else if (c === '"') {
-          if (p + 1 < n && !isSpace(line[p + 1])) return null;
-          done = true;
-        } else if (p >= n) {
-          return null;
-        } else {
-          cur += c;
-        }
-      } else if (insq) {
-        if (c === '\\' && line[p + 1] === "'") {
-          p++;
-          cur += "'";
-        } else if (c === "'") {
-          if (p + 1 < n && !isSpace(line[p + 1])) return null;
-          done = true;
-        } else if (p >= n) {
-          return null;
-        } else {
-          cur += c;
-        }
-      } else if (p >= n || c === ' ' || c === '\n' || c === '\r' || c === '\t') {
-        done = true;
-      } else if (c === '"') {
-        inq = true;
-      } else if (c === "'") {
-        insq = true;
-      } else {
-        cur += c;
-      }
-      if (p < n) p++;
-    }
-    out.push(cur);
-  }
-}
+import { parseInt64 } from '../engine/values/string.js';
 
 /** Quote a string the way sdscatrepr does, so that splitArgs reads it back unchanged. */
 export function quoteRepr(s: string): string {
@@ -152,11 +92,8 @@ export function parseMemory(s: string): number | null {
  * nothing else (no '+', no spaces, no "-0"), within a signed 64-bit range.
  */
 export function string2ll(s: string): bigint | null {
-  if (s.length === 0 || s.length >= 21) return null;
-  if (s === '0') return 0n;
-  if (!/^-?[1-9][0-9]*$/.test(s)) return null;
-  const v = BigInt(s);
-  return v > LLONG_MAX || v < LLONG_MIN ? null : v;
+  const v = parseInt64(s);
+  return v === null ? null : BigInt(v);
 }
 
 /** string2ll as a JS number (exact only within ±2^53). */

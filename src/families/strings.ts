@@ -10,6 +10,15 @@ import { E, ReplyError } from '../commands/errors.js';
 import type { CommandSpec } from '../commands/spec.js';
 import { NOTIFY } from '../engine/events.js';
 import {
+  addLongDouble,
+  formatLongDoubleHuman,
+  isFiniteLongDouble,
+  LD_ZERO,
+  type LongDouble,
+  longDoubleFromBigInt,
+  parseLongDouble,
+} from '../engine/values/longdouble.js';
+import {
   ByteString,
   encodeString,
   intValue,
@@ -375,6 +384,24 @@ function decrbyCommand(c: Client, argv: string[]): void {
   const v = int64Arg(argv[2]!);
   if (v === INT64_MIN) throw new ReplyError('ERR decrement would overflow');
   incrBy(c, argv[1]!, typeof v === 'number' ? -v : intValue(-v));
+}
+
+/** INCRBYFLOAT computes in x87 long double and prints %.17Lf, as Redis does on x86-64. */
+function incrbyfloatCommand(c: Client, argv: string[]): void {
+  const key = argv[1]!;
+  const cur = writableString(c, key);
+  let value: LongDouble | null = LD_ZERO;
+  if (typeof cur === 'number' || typeof cur === 'bigint') value = longDoubleFromBigInt(BigInt(cur));
+  else if (cur !== undefined) value = parseLongDouble(stringOf(cur));
+  const incr = value === null ? null : parseLongDouble(argv[2]!);
+  if (value === null || incr === null) throw new ReplyError(E.NOT_FLOAT);
+  const sum = addLongDouble(value, incr);
+  if (!isFiniteLongDouble(sum)) throw new ReplyError(E.INCR_NAN_INF);
+  const text = formatLongDoubleHuman(sum);
+  if (cur === undefined) c.db.add(key, text);
+  else c.db.overwrite(key, text);
+  touched(c, key, NOTIFY.STRING, 'incrbyfloat');
+  c.reply.bulk(text);
 }
 
 // ---- LCS ----

@@ -1,106 +1,79 @@
 /**
  * Splits a line into arguments the way Redis's sdssplitargs does: used for inline commands typed
- * into `nc`/telnet and for redis.conf directives. Double quotes understand \n \r \t \b \a \\ \"
- * and \xHH; single quotes only \'. A closing quote must be followed by a space or the end.
- * Returns null for unbalanced quotes, as Redis does. Input and output are binary strings.
+ * into `nc`/telnet and for redis.conf directives. Blanks separate arguments; "double quotes"
+ * understand \n \r \t \b \a \xHH and \<any>; 'single quotes' understand \' only; a closing
+ * quote must be followed by a blank or the end. Like the C original it stops at a NUL byte.
+ * Returns null for unbalanced quotes. Input and output are binary strings.
  */
 
-function isSpace(c: number): boolean {
-  // isspace() in the C locale: space, \t, \n, \v, \f, \r
-  return c === 32 || (c >= 9 && c <= 13);
+function isSpace(c: string | undefined): boolean {
+  return c === ' ' || c === '\t' || c === '\n' || c === '\v' || c === '\f' || c === '\r';
 }
 
-function hexValue(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
+function isHex(c: string | undefined): boolean {
+  return c !== undefined && /^[0-9a-fA-F]$/.test(c);
 }
 
-export function splitArgs(line: string): string[] | null {
+const ESCAPES: Readonly<Record<string, string>> = { n: '\n', r: '\r', t: '\t', b: '\b', a: '\x07' };
+
+/**
+ * Split a line into arguments as Redis's sdssplitargs does: blanks separate arguments, "double
+ * quotes" understand \n \r \t \b \a \xHH and \<any>, 'single quotes' understand \' only, and a
+ * closing quote must be followed by a blank or the end. Returns null for unbalanced quotes.
+ */
+export function splitArgs(input: string): string[] | null {
+  const nul = input.indexOf('\0');
+  const line = nul < 0 ? input : input.slice(0, nul);
   const out: string[] = [];
   const n = line.length;
-  let i = 0;
+  let p = 0;
   for (;;) {
-    while (i < n && isSpace(line.charCodeAt(i))) i++;
-    if (i >= n) return out;
-    let inDq = false;
-    let inSq = false;
+    while (p < n && isSpace(line[p])) p++;
+    if (p >= n) return out;
     let cur = '';
+    let inq = false;
+    let insq = false;
     let done = false;
     while (!done) {
-      if (inDq) {
-        if (i >= n) return null;
-        const c = line.charCodeAt(i);
-        if (
-          c === 92 &&
-          i + 3 < n &&
-          line.charCodeAt(i + 1) === 120 &&
-          hexValue(line.charCodeAt(i + 2)) >= 0 &&
-          hexValue(line.charCodeAt(i + 3)) >= 0
-        ) {
-          cur += String.fromCharCode(
-            hexValue(line.charCodeAt(i + 2)) * 16 + hexValue(line.charCodeAt(i + 3)),
-          );
-          i += 3;
-        } else if (c === 92 && i + 1 < n) {
-          i++;
-          const e = line.charCodeAt(i);
-          switch (e) {
-            case 110:
-              cur += '\n';
-              break;
-            case 114:
-              cur += '\r';
-              break;
-            case 116:
-              cur += '\t';
-              break;
-            case 98:
-              cur += '\b';
-              break;
-            case 97:
-              cur += '\x07';
-              break;
-            default:
-              cur += line[i];
-          }
-        } else if (c === 34) {
-          // closing quote must be followed by a space or nothing
-          if (i + 1 < n && !isSpace(line.charCodeAt(i + 1))) return null;
+      const c = p < n ? line[p]! : '\0';
+      if (inq) {
+        if (c === '\\' && line[p + 1] === 'x' && isHex(line[p + 2]) && isHex(line[p + 3])) {
+          cur += String.fromCharCode(Number.parseInt(line.slice(p + 2, p + 4), 16));
+          p += 3;
+        } else if (c === '\\' && p + 1 < n) {
+          p++;
+          const e = line[p]!;
+          cur += ESCAPES[e] ?? e;
+        } else if (c === '"') {
+          if (p + 1 < n && !isSpace(line[p + 1])) return null;
           done = true;
+        } else if (p >= n) {
+          return null;
         } else {
-          cur += line[i];
+          cur += c;
         }
-      } else if (inSq) {
-        if (i >= n) return null;
-        const c = line.charCodeAt(i);
-        if (c === 92 && i + 1 < n && line.charCodeAt(i + 1) === 39) {
-          i++;
+      } else if (insq) {
+        if (c === '\\' && line[p + 1] === "'") {
+          p++;
           cur += "'";
-        } else if (c === 39) {
-          if (i + 1 < n && !isSpace(line.charCodeAt(i + 1))) return null;
+        } else if (c === "'") {
+          if (p + 1 < n && !isSpace(line[p + 1])) return null;
           done = true;
+        } else if (p >= n) {
+          return null;
         } else {
-          cur += line[i];
+          cur += c;
         }
+      } else if (p >= n || c === ' ' || c === '\n' || c === '\r' || c === '\t') {
+        done = true;
+      } else if (c === '"') {
+        inq = true;
+      } else if (c === "'") {
+        insq = true;
       } else {
-        if (i >= n) {
-          done = true;
-          break;
-        }
-        const c = line.charCodeAt(i);
-        if (c === 32 || c === 10 || c === 13 || c === 9 || c === 0) {
-          done = true;
-        } else if (c === 34) {
-          inDq = true;
-        } else if (c === 39) {
-          inSq = true;
-        } else {
-          cur += line[i];
-        }
+        cur += c;
       }
-      if (i < n) i++;
+      if (p < n) p++;
     }
     out.push(cur);
   }

@@ -10,7 +10,7 @@ import type { Socket } from 'node:net';
 import { Client, type Connection } from '../commands/client.js';
 import { dispatch } from '../commands/dispatch.js';
 import type { Instance } from '../commands/instance.js';
-import { ProtocolError, RequestParser } from '../protocol/parser.js';
+import { type ParserLimits, ProtocolError, RequestParser } from '../protocol/parser.js';
 import { RespWriter } from '../protocol/resp-writer.js';
 import type { Logger } from './log.js';
 
@@ -29,12 +29,13 @@ export class ClientConnection implements Connection {
     private readonly inst: Instance,
     private readonly log: Logger,
     private readonly onClose: (conn: ClientConnection) => void,
+    limits: ParserLimits,
   ) {
     this.addr = formatAddr(socket.remoteAddress, socket.remotePort);
     this.laddr = formatAddr(socket.localAddress, socket.localPort);
     this.fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
     this.client = new Client(inst, this.writer, this);
-    this.parser = new RequestParser({ maxBulkLen: inst.config.number('proto-max-bulk-len') });
+    this.parser = new RequestParser(limits);
     inst.clients.set(this.client.id, this.client);
     inst.stats.connections++;
     socket.setNoDelay(true);

@@ -74,6 +74,26 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const connections = new Set<ClientConnection>();
+  // One limits object shared by every parser, so CONFIG SET proto-max-bulk-len applies at once.
+  const limits = { maxBulkLen: config.number('proto-max-bulk-len') };
+  config.onChange('proto-max-bulk-len', () => {
+    limits.maxBulkLen = config.number('proto-max-bulk-len');
+  });
+  config.onChange('loglevel', (v) => {
+    if (!options.silent) log.level = v;
+  });
+  // Redis's clientsCron: close clients idle longer than `timeout` seconds (0 = never).
+  instance.cronHooks.push(() => {
+    const timeout = config.number('timeout');
+    if (timeout <= 0) return;
+    const now = instance.ks.clock.now();
+    for (const conn of connections) {
+      if (now - conn.client.lastInteraction > timeout * 1000) {
+        log.verbose('Closing idle client');
+        conn.close(false);
+      }
+    }
+  });
   const servers: Server[] = [];
   let port = options.port ?? config.number('port');
   let closed = false;
@@ -85,7 +105,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       socket.on('error', () => {});
       return;
     }
-    const conn = new ClientConnection(socket, instance, log, (c) => connections.delete(c));
+    const conn = new ClientConnection(socket, instance, log, (c) => connections.delete(c), limits);
     connections.add(conn);
   };
 

@@ -62,7 +62,7 @@ export function writableSet(c: Client, key: string): SetValue | undefined {
 export function replyString(reply: Reply, v: StringValue): void {
   if (typeof v === 'string') reply.bulk(v);
   else if (typeof v === 'number' || typeof v === 'bigint') reply.bulkInt(v);
-  else reply.bulkBytes(v.buf, 0, v.len);
+  else v.replyRange(reply);
 }
 
 /** After a write: WATCH/tracking signal, keyspace notification, dirty counter. */

@@ -263,7 +263,7 @@ function touchCommand(c: Client, argv: string[]): void {
 
 /** A deep copy of a value for COPY (strings are immutable and shared, like Redis's embstr). */
 function duplicate(v: Value, maxIntset: number): Value {
-  if (v instanceof ByteString) return new ByteString(v.buf.slice(0, v.len), v.len);
+  if (v instanceof ByteString) return v.clone();
   if (v instanceof ListValue) {
     const l = new ListValue(v.length);
     for (const s of v.toArray()) l.pushBack(s);

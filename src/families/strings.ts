@@ -255,15 +255,9 @@ function appendCommand(c: Client, argv: string[]): void {
     const cur = stringLength(v);
     checkStringLength(c, cur, tail.length);
     len = cur + tail.length;
-    // Small results stay compact immutable strings; larger ones become a growable buffer so
-    // repeated appends are amortised O(1), as with Redis's sds.
-    if (len <= 64 && !(v instanceof ByteString)) {
-      c.db.overwrite(key, stringOf(v) + tail);
-    } else {
-      const bs = toByteString(v, tail.length);
-      bs.append(tail);
-      if (bs !== v) c.db.overwrite(key, bs);
-    }
+    const bs = toByteString(v);
+    bs.append(tail);
+    if (bs !== v) c.db.overwrite(key, bs);
   }
   touched(c, key, NOTIFY.STRING, 'append');
   c.reply.int(len);
@@ -296,7 +290,7 @@ function getrangeCommand(c: Client, argv: string[]): void {
     c.reply.bulk('');
     return;
   }
-  if (v instanceof ByteString) c.reply.bulkBytes(v.buf, start, end + 1);
+  if (v instanceof ByteString) v.replyRange(c.reply, start, end + 1);
   else c.reply.bulk(stringOf(v).slice(start, end + 1));
 }
 
@@ -313,7 +307,7 @@ function setrangeCommand(c: Client, argv: string[]): void {
       return;
     }
     checkStringLength(c, offset, value.length);
-    bs = new ByteString(new Uint8Array(offset + value.length), 0);
+    bs = new ByteString('');
     c.db.add(key, bs);
   } else {
     const olen = stringLength(v);
@@ -325,15 +319,9 @@ function setrangeCommand(c: Client, argv: string[]): void {
     bs = toByteString(v);
     if (bs !== v) c.db.overwrite(key, bs);
   }
-  const need = offset + value.length;
-  bs.reserve(need);
-  if (need > bs.len) {
-    bs.buf.fill(0, bs.len, need);
-    bs.len = need;
-  }
-  Buffer.from(bs.buf.buffer, bs.buf.byteOffset, bs.buf.length).latin1Write(value, offset);
+  bs.setRange(offset, value);
   touched(c, key, NOTIFY.STRING, 'setrange');
-  c.reply.int(bs.len);
+  c.reply.int(bs.length);
 }
 
 /** incrDecrCommand: int64 arithmetic with Redis's overflow check; the TTL is kept. */
@@ -815,6 +803,20 @@ export const stringCommands: CommandSpec[] = [
       syntax: 'key decrement',
     },
     decrbyCommand,
+  ),
+  command(
+    'incrbyfloat',
+    3,
+    'write denyoom fast',
+    [1, 1, 1],
+    {
+      ...S,
+      since: '2.6.0',
+      summary: 'Increment the float value of a key by the given amount',
+      complexity: 'O(1)',
+      syntax: 'key increment',
+    },
+    incrbyfloatCommand,
   ),
   command(
     'lcs',

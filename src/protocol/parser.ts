@@ -60,7 +60,8 @@ export class RequestParser {
 
   /** Appends a chunk read from the socket. */
   push(chunk: Buffer): void {
-    if (this.big !== null) {
+    // A big bulk already complete but not yet taken by next() must not swallow this chunk.
+    if (this.big !== null && this.bigFill < this.big.length) {
       this.fillBig(chunk, 0);
       return;
     }
@@ -114,7 +115,7 @@ export class RequestParser {
       if (this.pos >= buf.length) return null;
       if (buf[this.pos] !== 42 /* '*' */) return this.inline();
       // multibulk header
-      const cr = buf.indexOf(13, this.pos);
+      const cr = lineEnd(buf, this.pos, 13);
       if (cr < 0) {
         if (buf.length - this.pos > INLINE_MAX_SIZE) throw new ProtocolError('too big mbulk count string');
         return null;
@@ -141,7 +142,7 @@ export class RequestParser {
     while (this.remaining > 0) {
       if (this.bulkLen < 0) {
         if (this.pos >= end) return null;
-        const cr = buf.indexOf(13, this.pos);
+        const cr = lineEnd(buf, this.pos, 13);
         if (cr < 0) {
           if (end - this.pos > INLINE_MAX_SIZE) throw new ProtocolError('too big bulk count string');
           return null;
@@ -192,7 +193,7 @@ export class RequestParser {
 
   private inline(): string[] | null {
     const buf = this.buf;
-    const nl = buf.indexOf(10, this.pos);
+    const nl = lineEnd(buf, this.pos, 10);
     if (nl < 0) {
       if (buf.length - this.pos > INLINE_MAX_SIZE) throw new ProtocolError('too big inline request');
       return null;
@@ -212,6 +213,17 @@ export class RequestParser {
 }
 
 /**
+ * Where the line starting at `from` ends (the index of `byte`), or -1. Redis looks for line ends
+ * with strchr, which stops at a NUL byte: a header or inline line with a NUL before its
+ * terminator never completes, and ends as a "too big ..." error once 64 KB are pending.
+ */
+function lineEnd(buf: Buffer, from: number, byte: number): number {
+  const end = buf.indexOf(byte, from);
+  for (let i = from; i < end; i++) if (buf[i] === 0) return -1;
+  return end;
+}
+
+/**
  * Parses a decimal integer the way Redis's string2ll does (optional '-', no '+', no leading
  * zeros, no spaces, int64 range). Returns NaN when invalid; values beyond 2^53 lose precision,
  * which is harmless here because every limit they are compared with is far smaller.
@@ -226,7 +238,7 @@ function parseLength(buf: Buffer, start: number, end: number): number {
     if (i === end) return Number.NaN;
   }
   const first = buf[i]!;
-  if (first === 48) return i + 1 === end ? 0 : Number.NaN;
+  if (first === 48) return !neg && i + 1 === end ? 0 : Number.NaN;
   if (first < 49 || first > 57) return Number.NaN;
   let v = 0;
   for (; i < end; i++) {

@@ -9,38 +9,102 @@
  * Everything that needs the bytes of a string value goes through this module.
  */
 
-/** A mutable, growable byte string (Redis's "raw" sds with free space). */
-export class ByteString {
-  constructor(
-    public buf: Uint8Array,
-    public len: number,
-  ) {}
+/** Up to this many bytes a modified string stays a JS string (cheaper than a byte buffer). */
+const SMALL_MAX = 128;
 
-  static from(s: string, extra = 0): ByteString {
-    const b = new Uint8Array(s.length + extra);
-    Buffer.from(b.buffer, b.byteOffset, b.length).latin1Write(s, 0);
-    return new ByteString(b, s.length);
+/**
+ * A string that was modified in place (APPEND, SETRANGE): Redis's "raw" sds with free space.
+ * Small ones keep their bytes in a JS string (an append copies at most SMALL_MAX bytes); past
+ * that they move to a growable byte buffer, so repeated appends are amortised O(1) and SETRANGE
+ * edits in place instead of copying the whole value.
+ */
+export class ByteString {
+  private str: string | null;
+  private buf: Uint8Array | null = null;
+  private n: number;
+
+  constructor(s: string) {
+    this.str = s;
+    this.n = s.length;
   }
 
-  /** Makes room for `n` bytes in total, growing like sds (double below 1 MB, +1 MB above). */
-  reserve(n: number): void {
-    if (n <= this.buf.length) return;
-    const cap = n < 1024 * 1024 ? n * 2 : n + 1024 * 1024;
-    const next = new Uint8Array(cap);
-    next.set(this.buf.subarray(0, this.len));
-    this.buf = next;
+  get length(): number {
+    return this.n;
+  }
+
+  /** Switches to the buffer form with room for `cap` bytes. */
+  private bytes(cap: number): Uint8Array {
+    let b = this.buf;
+    if (b === null) {
+      b = new Uint8Array(Math.max(cap, this.n * 2));
+      view(b).latin1Write(this.str!, 0);
+      this.str = null;
+      this.buf = b;
+    } else if (cap > b.length) {
+      // sds growth: double below 1 MB, then +1 MB at a time.
+      const next = new Uint8Array(cap < 1024 * 1024 ? cap * 2 : cap + 1024 * 1024);
+      next.set(b.subarray(0, this.n));
+      this.buf = b = next;
+    }
+    return b;
   }
 
   append(s: string): void {
-    this.reserve(this.len + s.length);
-    const view = Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.length);
-    view.latin1Write(s, this.len);
-    this.len += s.length;
+    const total = this.n + s.length;
+    if (this.str !== null && total <= SMALL_MAX) {
+      this.str += s;
+    } else {
+      view(this.bytes(total)).latin1Write(s, this.n);
+    }
+    this.n = total;
+  }
+
+  /** SETRANGE: writes `s` at `offset`, zero-padding any gap. */
+  setRange(offset: number, s: string): void {
+    const total = Math.max(this.n, offset + s.length);
+    if (this.str !== null && total <= SMALL_MAX) {
+      const cur = offset > this.n ? this.str + '\0'.repeat(offset - this.n) : this.str;
+      this.str = cur.slice(0, offset) + s + cur.slice(offset + s.length);
+    } else {
+      const b = this.bytes(total);
+      if (offset > this.n) b.fill(0, this.n, offset);
+      view(b).latin1Write(s, offset);
+    }
+    this.n = total;
   }
 
   toBinary(): string {
-    return Buffer.from(this.buf.buffer, this.buf.byteOffset, this.len).latin1Slice(0, this.len);
+    return this.str !== null ? this.str : view(this.buf!).latin1Slice(0, this.n);
   }
+
+  /** Bytes [start, end) as a binary string. */
+  slice(start: number, end: number): string {
+    return this.str !== null ? this.str.slice(start, end) : view(this.buf!).latin1Slice(start, end);
+  }
+
+  /** Writes bytes [start, end) as a bulk reply without converting a large value. */
+  replyRange(
+    reply: { bulk(s: string): void; bulkBytes(b: Uint8Array, start: number, end: number): void },
+    start = 0,
+    end = this.n,
+  ): void {
+    if (this.str !== null) reply.bulk(start === 0 && end === this.n ? this.str : this.str.slice(start, end));
+    else reply.bulkBytes(this.buf!, start, end);
+  }
+
+  clone(): ByteString {
+    const c = new ByteString(this.str ?? '');
+    if (this.buf !== null) {
+      c.str = null;
+      c.buf = this.buf.slice(0, Math.max(this.n, 1));
+      c.n = this.n;
+    }
+    return c;
+  }
+}
+
+function view(b: Uint8Array): Buffer {
+  return Buffer.from(b.buffer, b.byteOffset, b.length);
 }
 
 export type StringValue = string | number | bigint | ByteString;
@@ -106,7 +170,7 @@ export function stringOf(v: StringValue): string {
 
 export function stringLength(v: StringValue): number {
   if (typeof v === 'string') return v.length;
-  if (v instanceof ByteString) return v.len;
+  if (v instanceof ByteString) return v.length;
   return String(v).length;
 }
 
@@ -117,7 +181,7 @@ export function stringEncoding(v: StringValue): string {
 }
 
 /** A ByteString holding the value, for in-place edits (converts other forms once). */
-export function toByteString(v: StringValue, extra = 0): ByteString {
+export function toByteString(v: StringValue): ByteString {
   if (v instanceof ByteString) return v;
-  return ByteString.from(typeof v === 'string' ? v : String(v), extra);
+  return new ByteString(typeof v === 'string' ? v : String(v));
 }

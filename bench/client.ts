@@ -1,0 +1,202 @@
+/**
+ * The benchmark's own RESP2 client: a small request/reply connection for control traffic
+ * (PING, INFO, DBSIZE, preparing keys) and a pipelined bulk loader for the memory test. It is
+ * written independently of mnemo's src/protocol so that a bug there cannot change how mnemo
+ * is measured against redis-server.
+ */
+
+import { connect, type Socket } from 'node:net';
+
+export class RespError extends Error {}
+
+export type RespValue = string | number | null | RespError | RespValue[];
+
+const CRLF = Buffer.from('\r\n');
+
+export function encodeCommand(argv: readonly string[]): Buffer {
+  let out = `*${argv.length}\r\n`;
+  for (const a of argv) out += `$${Buffer.byteLength(a)}\r\n${a}\r\n`;
+  return Buffer.from(out);
+}
+
+/** One reply starting at `pos`, with the offset after it; undefined while incomplete. */
+function parseReply(buf: Buffer, pos: number): [RespValue, number] | undefined {
+  if (pos >= buf.length) return undefined;
+  const end = buf.indexOf(CRLF, pos);
+  if (end < 0) return undefined;
+  const line = buf.toString('latin1', pos + 1, end);
+  const next = end + 2;
+  switch (buf[pos]) {
+    case 0x2b: // +
+      return [line, next];
+    case 0x2d: // -
+      return [new RespError(line), next];
+    case 0x3a: // :
+      return [Number(line), next];
+    case 0x24: {
+      // $
+      const len = Number(line);
+      if (len < 0) return [null, next];
+      if (buf.length < next + len + 2) return undefined;
+      return [buf.toString('utf8', next, next + len), next + len + 2];
+    }
+    case 0x2a: {
+      // *
+      const n = Number(line);
+      if (n < 0) return [null, next];
+      const items: RespValue[] = [];
+      let p = next;
+      for (let i = 0; i < n; i++) {
+        const r = parseReply(buf, p);
+        if (r === undefined) return undefined;
+        items.push(r[0]);
+        p = r[1];
+      }
+      return [items, p];
+    }
+    default:
+      throw new Error(`unexpected reply byte 0x${(buf[pos] ?? 0).toString(16)}`);
+  }
+}
+
+interface Waiter {
+  resolve: (v: RespValue) => void;
+  reject: (e: Error) => void;
+}
+
+/** One connection; replies arrive in request order, error replies resolve as RespError. */
+export class RespClient {
+  private buf: Buffer = Buffer.alloc(0);
+  private readonly waiting: Waiter[] = [];
+
+  private constructor(private readonly socket: Socket) {
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (err) => this.failAll(err));
+    socket.on('close', () => this.failAll(new Error('connection closed')));
+  }
+
+  static connect(port: number, host = '127.0.0.1'): Promise<RespClient> {
+    return new Promise((resolve, reject) => {
+      const socket = connect({ port, host });
+      socket.setNoDelay(true);
+      socket.once('error', reject);
+      socket.once('connect', () => {
+        socket.off('error', reject);
+        resolve(new RespClient(socket));
+      });
+    });
+  }
+
+  command(...argv: string[]): Promise<RespValue> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.socket.write(encodeCommand(argv));
+    });
+  }
+
+  /** Like command(), but an error reply rejects. */
+  async call(...argv: string[]): Promise<RespValue> {
+    const r = await this.command(...argv);
+    if (r instanceof RespError) throw new Error(`${argv[0]} failed: ${r.message}`);
+    return r;
+  }
+
+  async info(section: string): Promise<Map<string, string>> {
+    const text = await this.call('INFO', section);
+    const fields = new Map<string, string>();
+    for (const line of String(text).split('\r\n')) {
+      const i = line.indexOf(':');
+      if (i > 0 && !line.startsWith('#')) fields.set(line.slice(0, i), line.slice(i + 1));
+    }
+    return fields;
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    let pos = 0;
+    while (this.waiting.length > 0) {
+      const r = parseReply(this.buf, pos);
+      if (r === undefined) break;
+      pos = r[1];
+      this.waiting.shift()!.resolve(r[0]);
+    }
+    this.buf = this.buf.subarray(pos);
+  }
+
+  private failAll(err: Error): void {
+    for (const w of this.waiting.splice(0)) w.reject(err);
+  }
+}
+
+/** The memory test's key and value for index i (1-based): `key:0000001` -> `val1`. */
+export function loadKey(i: number, width: number): string {
+  return `key:${String(i).padStart(width, '0')}`;
+}
+
+function buildSetBatch(first: number, n: number, width: number): Buffer {
+  let out = '';
+  for (let i = first; i < first + n; i++) {
+    const key = loadKey(i, width);
+    const val = `val${i}`;
+    out += `*3\r\n$3\r\nSET\r\n$${key.length}\r\n${key}\r\n$${val.length}\r\n${val}\r\n`;
+  }
+  return Buffer.from(out, 'latin1');
+}
+
+/**
+ * Writes `count` SETs through one connection, keeping up to `window` replies outstanding so
+ * both servers see the same deep pipeline. Every reply must be +OK (5 bytes); the first
+ * anything-else rejects with its text. Resolves with the wall time in milliseconds.
+ */
+export function loadKeys(port: number, count: number, host = '127.0.0.1'): Promise<number> {
+  const width = Math.max(7, String(count).length);
+  const batch = 10_000;
+  const window = 4 * batch;
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port, host });
+    let sent = 0;
+    let acked = 0;
+    let atLineStart = true;
+    let done = false;
+    const start = performance.now();
+    const fail = (err: Error) => {
+      if (done) return;
+      done = true;
+      socket.destroy();
+      reject(err);
+    };
+    const sendMore = () => {
+      while (sent < count && sent - acked < window) {
+        const n = Math.min(batch, count - sent);
+        socket.write(buildSetBatch(sent + 1, n, width));
+        sent += n;
+      }
+    };
+    socket.on('connect', sendMore);
+    socket.on('error', fail);
+    socket.on('close', () => fail(new Error(`connection closed after ${acked} of ${count} replies`)));
+    socket.on('data', (chunk: Buffer) => {
+      for (let i = 0; i < chunk.length; i++) {
+        const b = chunk[i]!;
+        if (atLineStart && b !== 0x2b) {
+          fail(new Error(`SET #${acked + 1} answered: ${chunk.toString('latin1', i, i + 120).trim()}`));
+          return;
+        }
+        atLineStart = b === 0x0a;
+        if (atLineStart) acked++;
+      }
+      if (acked === count) {
+        done = true;
+        const ms = performance.now() - start;
+        socket.destroy();
+        resolve(ms);
+      } else {
+        sendMore();
+      }
+    });
+  });
+}

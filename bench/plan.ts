@@ -1,0 +1,100 @@
+/**
+ * What the benchmark runs, as data: the catalogue of redis-benchmark tests, which of them run
+ * by default, value sizes, request counts and key counts for the full and quick modes. Adding
+ * a test or a value size is an edit here, not in the harness.
+ */
+
+export interface LoadTest {
+  /** Label in tables and the name `--tests` selects by. */
+  name: string;
+  /** A redis-benchmark `-t` test (these honour `-d` for the value size)... */
+  builtin?: string;
+  /** ...or a command line for redis-benchmark to repeat (`$value` becomes a value of the run's size). */
+  command?: string[];
+  /**
+   * Commands sent once, unmeasured, to each server before the test (`$value` as above). Used
+   * instead of redis-benchmark's own set-up phases (its LRANGE tests first run an LPUSH
+   * phase of the same length), which would be counted in the server's CPU time.
+   */
+  prepare?: string[][];
+  /** Requests relative to the mode's count (MSET writes 10 keys per request). */
+  weight?: number;
+}
+
+/**
+ * Order matters: tests run in this order on both servers, and the pops (LPOP, RPOP, SPOP)
+ * take what the pushes before them left.
+ */
+export const CATALOGUE: readonly LoadTest[] = [
+  { name: 'SET', builtin: 'set' },
+  { name: 'GET', builtin: 'get' },
+  { name: 'INCR', builtin: 'incr' },
+  { name: 'LPUSH', builtin: 'lpush' },
+  { name: 'RPUSH', builtin: 'rpush' },
+  { name: 'LPOP', builtin: 'lpop' },
+  { name: 'RPOP', builtin: 'rpop' },
+  { name: 'SADD', builtin: 'sadd' },
+  { name: 'HSET', builtin: 'hset' },
+  { name: 'SPOP', builtin: 'spop' },
+  { name: 'ZADD', builtin: 'zadd' },
+  {
+    name: 'LRANGE_100',
+    command: ['LRANGE', 'bench:lrange', '0', '99'],
+    prepare: [['DEL', 'bench:lrange'], ['RPUSH', 'bench:lrange', ...new Array<string>(100).fill('$value')]],
+    weight: 0.5,
+  },
+  { name: 'MSET', builtin: 'mset', weight: 0.25 },
+];
+
+/** The tests a plain `npm run bench` runs (`--tests` picks others from the catalogue). */
+export const DEFAULT_TESTS: readonly string[] = ['SET', 'GET', 'INCR', 'LPUSH', 'LPOP', 'SADD', 'MSET'];
+
+/** Value sizes in bytes (redis-benchmark `-d`); each test runs once per size. */
+export const DEFAULT_VALUE_SIZES: readonly number[] = [3];
+
+export interface Mode {
+  name: 'full' | 'quick';
+  clients: number;
+  /** redis-benchmark -r: random keys drawn from this many. */
+  keyspace: number;
+  /** Pipeline depth -> requests per test at that depth (before a test's weight). */
+  requests: ReadonlyMap<number, number>;
+  /** Keys loaded for the memory test. */
+  memoryKeys: number;
+  /** SETs (and as many GETs) for the in-process comparison. */
+  inProcessOps: number;
+  /** One redis-benchmark run longer than this is killed and reported as failed. */
+  runTimeoutMs: number;
+}
+
+export const FULL: Mode = {
+  name: 'full',
+  clients: 50,
+  keyspace: 1_000_000,
+  requests: new Map([
+    [1, 200_000],
+    [16, 1_000_000],
+  ]),
+  memoryKeys: 1_000_000,
+  inProcessOps: 100_000,
+  runTimeoutMs: 120_000,
+};
+
+export const QUICK: Mode = {
+  name: 'quick',
+  clients: 50,
+  keyspace: 1_000_000,
+  requests: new Map([
+    [1, 20_000],
+    [16, 100_000],
+  ]),
+  memoryKeys: 100_000,
+  inProcessOps: 100_000,
+  runTimeoutMs: 30_000,
+};
+
+/** A test's command lines with `$value` replaced by a value of `size` bytes. */
+export function withValue(argv: readonly string[], size: number): string[] {
+  const value = 'x'.repeat(size);
+  return argv.map((a) => (a === '$value' ? value : a));
+}

@@ -7,10 +7,10 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { ConfigLoadError } from '../config/config.js';
+import { ConfigLoadError, MNEMO_VERSION } from '../config/config.js';
 import { loadConfig } from '../config/load.js';
 import { REDIS_VERSION } from '../families/connection.js';
-import { MNEMO_VERSION } from '../families/info.js';
+
 import { startServer } from '../server/index.js';
 
 const USAGE = `Usage: mnemo-server [/path/to/mnemo.conf] [options]

@@ -8,11 +8,10 @@
 import { arch, platform, release, totalmem } from 'node:os';
 import type { Client } from '../commands/client.js';
 import type { CommandSpec } from '../commands/spec.js';
+import { MNEMO_VERSION } from '../config/config.js';
 import { lruClock } from '../engine/db.js';
 import { REDIS_VERSION } from './connection.js';
 import { command } from './define.js';
-
-export const MNEMO_VERSION = '0.1.0';
 
 const DEFAULT_SECTIONS = [
   'server',

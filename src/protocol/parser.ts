@@ -115,7 +115,7 @@ export class RequestParser {
       if (this.pos >= buf.length) return null;
       if (buf[this.pos] !== 42 /* '*' */) return this.inline();
       // multibulk header
-      const cr = lineEnd(buf, this.pos, 13);
+      const cr = findLineEnd(buf, this.pos, 13);
       if (cr < 0) {
         if (buf.length - this.pos > INLINE_MAX_SIZE) throw new ProtocolError('too big mbulk count string');
         return null;
@@ -142,7 +142,7 @@ export class RequestParser {
     while (this.remaining > 0) {
       if (this.bulkLen < 0) {
         if (this.pos >= end) return null;
-        const cr = lineEnd(buf, this.pos, 13);
+        const cr = findLineEnd(buf, this.pos, 13);
         if (cr < 0) {
           if (end - this.pos > INLINE_MAX_SIZE) throw new ProtocolError('too big bulk count string');
           return null;
@@ -193,7 +193,7 @@ export class RequestParser {
 
   private inline(): string[] | null {
     const buf = this.buf;
-    const nl = lineEnd(buf, this.pos, 10);
+    const nl = findLineEnd(buf, this.pos, 10);
     if (nl < 0) {
       if (buf.length - this.pos > INLINE_MAX_SIZE) throw new ProtocolError('too big inline request');
       return null;
@@ -217,7 +217,7 @@ export class RequestParser {
  * with strchr, which stops at a NUL byte: a header or inline line with a NUL before its
  * terminator never completes, and ends as a "too big ..." error once 64 KB are pending.
  */
-function lineEnd(buf: Buffer, from: number, byte: number): number {
+function findLineEnd(buf: Buffer, from: number, byte: number): number {
   const end = buf.indexOf(byte, from);
   for (let i = from; i < end; i++) if (buf[i] === 0) return -1;
   return end;

@@ -5,12 +5,13 @@
  * the only code that touches node:net.
  */
 
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { Instance } from '../commands/instance.js';
-import { Config } from '../config/config.js';
+import { Config, MNEMO_VERSION } from '../config/config.js';
 import type { Clock } from '../engine/clock.js';
 import { allCommands } from '../families/index.js';
-import { MNEMO_VERSION } from '../families/info.js';
+
 import { ClientConnection } from './connection.js';
 import { Logger } from './log.js';
 
@@ -153,7 +154,26 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       else void close();
       return undefined;
     },
-    rewriteConfig: () => 'ERR The server is running without a config file',
+    rewriteConfig: () => {
+      const file = options.configFile;
+      if (file === undefined || file === '') return 'ERR The server is running without a config file';
+      try {
+        let original: string | undefined;
+        try {
+          original = readFileSync(file, 'latin1');
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        }
+        // Write beside the file and rename over it, so a crash never leaves half a config.
+        const tmp = `${file}.tmp-${process.pid}`;
+        writeFileSync(tmp, config.rewrite(file, original), 'latin1');
+        renameSync(tmp, file);
+        log.notice('CONFIG REWRITE executed with success.');
+        return undefined;
+      } catch (err) {
+        return `ERR Rewriting config file: ${(err as Error).message}`;
+      }
+    },
     clientBufferStats: () => {
       let maxInput = 0;
       let maxOutput = 0;
@@ -165,8 +185,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     },
   };
 
+  const where = servers.map((srv) => {
+    const a = srv.address();
+    if (a === null || typeof a !== 'object') return '';
+    return a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
+  });
   log.notice(
-    `mnemo ${MNEMO_VERSION} ready to accept connections on ${addresses.length > 1 ? addresses.map((a) => a.host).join(',') : firstHost}:${port} (pid ${process.pid})`,
+    `mnemo ${MNEMO_VERSION} ready to accept connections on ${where.join(', ')} (pid ${process.pid})`,
   );
   return { host: firstHost, port, instance, close };
 }

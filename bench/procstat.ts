@@ -25,8 +25,15 @@ export function clockTicksPerSecond(): number {
   return ticksPerSecond;
 }
 
-/** CPU time the process has used so far (user + system, all threads), in microseconds. */
-export function cpuMicros(pid: number): number {
+export interface CpuTimes {
+  /** User + system, in microseconds. */
+  total: number;
+  /** System (kernel) part, in microseconds: for a network server mostly socket reads and writes. */
+  sys: number;
+}
+
+/** CPU time the process has used so far (all threads), in microseconds. */
+export function cpuMicros(pid: number): CpuTimes {
   const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
   // Field 2 (comm) is parenthesised and may itself contain spaces or ')', so count fields
   // from the last ')': after it comes field 3, which makes utime (14) and stime (15) the
@@ -37,7 +44,8 @@ export function cpuMicros(pid: number): number {
   if (!Number.isFinite(utime) || !Number.isFinite(stime)) {
     throw new Error(`unexpected /proc/${pid}/stat format: ${stat.slice(0, 120)}`);
   }
-  return ((utime + stime) * 1e6) / clockTicksPerSecond();
+  const us = 1e6 / clockTicksPerSecond();
+  return { total: (utime + stime) * us, sys: stime * us };
 }
 
 /** Resident set size (VmRSS) in bytes. */
@@ -46,6 +54,27 @@ export function rssBytes(pid: number): number {
   const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
   if (m === null) throw new Error(`no VmRSS in /proc/${pid}/status`);
   return Number(m[1]) * 1024;
+}
+
+function cpuTotals(): { busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'latin1').split('\n', 1)[0] ?? '';
+  const v = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = v.reduce((a, b) => a + b, 0);
+  const idle = (v[3] ?? 0) + (v[4] ?? 0); // idle + iowait
+  return { busy: total - idle, total };
+}
+
+/**
+ * How many cores other processes keep busy, sampled over `ms` before the servers start. On a
+ * 2-core machine one busy core elsewhere leaves the server and redis-benchmark sharing the
+ * other, which changes every figure, so the report records it.
+ */
+export async function backgroundLoad(ms = 1000): Promise<number> {
+  const a = cpuTotals();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = cpuTotals();
+  const total = b.total - a.total;
+  return total > 0 ? ((b.busy - a.busy) / total) * os.cpus().length : 0;
 }
 
 export interface Environment {
@@ -58,6 +87,8 @@ export interface Environment {
   redisServer: string;
   redisBenchmark: string;
   clockTicks: number;
+  /** Cores kept busy by other processes just before the run (see backgroundLoad). */
+  backgroundCores: number;
 }
 
 function versionOf(cmd: string): string {
@@ -69,8 +100,9 @@ function versionOf(cmd: string): string {
   }
 }
 
-export function describeEnvironment(): Environment {
+export async function describeEnvironment(): Promise<Environment> {
   const cpus = os.cpus();
+  const backgroundCores = await backgroundLoad();
   return {
     date: new Date().toISOString(),
     cpuModel: cpus[0]?.model.trim() ?? 'unknown',
@@ -81,5 +113,6 @@ export function describeEnvironment(): Environment {
     redisServer: versionOf('redis-server'),
     redisBenchmark: versionOf('redis-benchmark'),
     clockTicks: clockTicksPerSecond(),
+    backgroundCores,
   };
 }

@@ -157,7 +157,11 @@ export interface MnemoOptions {
   profileDir?: string;
 }
 
-export function startMnemo(outDir: string, serverScript: string, opts: MnemoOptions = {}): Promise<ServerProcess> {
+export function startMnemo(
+  outDir: string,
+  serverScript: string,
+  opts: MnemoOptions = {},
+): Promise<ServerProcess> {
   const nodeFlags: string[] = [];
   if (opts.profileDir !== undefined) nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`);
   return launch(

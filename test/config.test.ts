@@ -389,7 +389,7 @@ describe('Config', () => {
       { seconds: 300, changes: 100 },
       { seconds: 60, changes: 10000 },
     ]);
-    assert.deepEqual(cfg.bindAddresses(), ['*', '-::*']);
+    assert.deepEqual(cfg.bindAddresses(), ['127.0.0.1', '-::1']);
     assert.deepEqual(cfg.clientOutputBufferLimit('replica'), {
       hardBytes: 268435456,
       softBytes: 67108864,

@@ -45,10 +45,12 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
   const inst = c.inst;
   inst.ks.tick();
   const start = performance.now();
+  const mark = c.reply.mark();
   try {
     cmd.handler!(c, argv);
   } catch (err) {
     cmd.stats.failed++;
+    c.reply.rollback(mark);
     if (err instanceof ReplyError) {
       inst.countError(err.message);
       c.reply.error(err.message);

@@ -36,10 +36,24 @@ export const E = {
   MUST_BE_POSITIVE: (what: string) => `ERR ${what} must be positive`,
   NX_XX_GT_LT: 'ERR NX and XX, GT or LT options at the same time are not compatible',
   GT_LT_NX: 'ERR GT and LT options at the same time are not compatible',
+  GETKEYS_INVALID_COMMAND: 'ERR Invalid command specified',
+  GETKEYS_NO_KEYS: 'ERR The command has no key arguments',
+  GETKEYS_ARITY: 'ERR Invalid number of arguments specified for command',
+  GETKEYS_INVALID_ARGS: 'ERR Invalid arguments specified for command',
 } as const;
 
-/** Redis prints at most `max` bytes of user input inside an error message (sdscatrepr of a prefix). */
+/**
+ * User input as Redis's printf("%s") puts it into an error message: it stops at the first NUL
+ * byte (`OBJECT a\0b` answers "unknown subcommand 'a'").
+ */
+export function cstr(s: string): string {
+  const nul = s.indexOf('\0');
+  return nul < 0 ? s : s.slice(0, nul);
+}
+
+/** Redis prints at most `max` bytes of user input inside an error message ("%.128s"). */
 function clip(s: string, max: number): string {
+  s = cstr(s);
   const cut = s.length > max ? s.slice(0, max) : s;
   // Redis replaces newlines in error replies with spaces so the reply stays one line.
   return cut.replace(/[\r\n]/g, ' ');

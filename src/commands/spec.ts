@@ -70,6 +70,9 @@ export interface CommandSpec {
   tips?: string[];
   history?: Array<[string, string]>;
   doc_flags?: string[];
+  /** COMMAND DOCS deprecated_since / replaced_by (deprecated commands). */
+  deprecatedSince?: string;
+  replacedBy?: string;
   handler?: Handler;
   /** For container commands (CONFIG, CLIENT, OBJECT, COMMAND): their subcommands. */
   subcommands?: CommandSpec[];
@@ -135,7 +138,38 @@ export function aclCategories(spec: CommandSpec): string[] {
   if (f.includes('fast')) cats.add('fast');
   if (f.includes('blocking')) cats.add('blocking');
   if (!cats.has('fast')) cats.add('slow');
-  return [...cats];
+  // Redis lists categories in the order of its ACLCommandCategories table (acl.c).
+  return [...cats].sort((a, b) => catRank(a) - catRank(b));
+}
+
+/** Every ACL category, in the order Redis's acl.c table lists them (ACL CAT, COMMAND INFO). */
+export const ACL_CATEGORIES = [
+  'keyspace',
+  'read',
+  'write',
+  'set',
+  'sortedset',
+  'list',
+  'hash',
+  'string',
+  'bitmap',
+  'hyperloglog',
+  'geo',
+  'stream',
+  'pubsub',
+  'admin',
+  'fast',
+  'slow',
+  'blocking',
+  'dangerous',
+  'connection',
+  'transaction',
+  'scripting',
+] as const;
+
+function catRank(cat: string): number {
+  const i = (ACL_CATEGORIES as readonly string[]).indexOf(cat);
+  return i < 0 ? ACL_CATEGORIES.length : i;
 }
 
 /** The record after registration: flags as bits, subcommands indexed by lowercase name. */

@@ -677,7 +677,8 @@ function rewriteParam(st: RewriteState, p: Param, v: unknown, def: unknown): voi
           return;
         case 'bind': {
           const addrs = v as readonly string[];
-          if (addrs.length === 2 && addrs[0] === '*' && addrs[1] === '-::*') {
+          // At its default (mnemo's loopback default, see params.ts) the line is dropped.
+          if (addrs.join(' ') === PARAM_BY_NAME.get('bind')?.default) {
             st.processed.add(name);
             return;
           }

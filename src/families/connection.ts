@@ -6,7 +6,7 @@
 
 import { intArg, isWord, syntaxError } from '../commands/args.js';
 import type { Client } from '../commands/client.js';
-import { E, ReplyError } from '../commands/errors.js';
+import { cstr, E, ReplyError } from '../commands/errors.js';
 import type { CommandSpec } from '../commands/spec.js';
 import { command } from './define.js';
 import { int32Arg, replyHelp } from './keys.js';
@@ -22,7 +22,8 @@ function pingCommand(c: Client, argv: string[]): void {
 }
 
 function selectCommand(c: Client, argv: string[]): void {
-  const id = int32Arg(argv[1]!, E.NOT_INTEGER);
+  // getIntFromObjectOrReply: a non-integer and an int64 outside int32 get different errors.
+  const id = int32Arg(argv[1]!);
   if (id < 0 || id >= c.inst.ks.dbs.length) throw new ReplyError(E.DB_INDEX);
   c.select(id);
   c.reply.ok();
@@ -111,7 +112,7 @@ function helloCommand(c: Client, argv: string[]): void {
       name = argv[++j]!;
       setClientName(c, name);
     } else {
-      throw new ReplyError(`ERR Syntax error in HELLO option '${opt}'`);
+      throw new ReplyError(`ERR Syntax error in HELLO option '${cstr(opt)}'`);
     }
   }
   if (!c.authenticated) {
@@ -161,7 +162,7 @@ function clientTypeArg(name: string): ClientType {
   const n = name.toLowerCase();
   if (n === 'normal' || n === 'master' || n === 'pubsub') return n;
   if (n === 'replica' || n === 'slave') return 'replica';
-  throw new ReplyError(`ERR Unknown client type '${name}'`);
+  throw new ReplyError(`ERR Unknown client type '${cstr(name)}'`);
 }
 
 /** Every in-process and network client is "normal" until pub/sub and replication exist. */
@@ -216,7 +217,7 @@ function clientKill(c: Client, argv: string[]): void {
     else if (isWord(opt, 'laddr') && more) laddr = argv[i + 1]!;
     else if (isWord(opt, 'user') && more) {
       user = argv[i + 1]!;
-      if (user !== 'default') throw new ReplyError(`ERR No such user '${user}'`);
+      if (user !== 'default') throw new ReplyError(`ERR No such user '${cstr(user)}'`);
     } else if (isWord(opt, 'skipme') && more) {
       if (isWord(argv[i + 1]!, 'yes')) skipme = true;
       else if (isWord(argv[i + 1]!, 'no')) skipme = false;
@@ -296,7 +297,7 @@ export const connectionCommands: CommandSpec[] = [
   command(
     'echo',
     2,
-    'fast',
+    'loading stale fast',
     [0, 0, 0],
     { ...C, since: '1.0.0', summary: 'Echo the given string', complexity: 'O(1)', syntax: 'message' },
     (c, a) => c.reply.bulk(a[1]!),
@@ -341,7 +342,7 @@ export const connectionCommands: CommandSpec[] = [
       since: '6.0.0',
       summary: 'Handshake with Redis',
       complexity: 'O(1)',
-      syntax: '[protover [AUTH username password] [SETNAME clientname]]',
+      syntax: '[protover [AUTH username password] [SETNAME clientname]]{arguments}',
       history: [
         [
           '6.2.0',
@@ -361,7 +362,7 @@ export const connectionCommands: CommandSpec[] = [
       since: '1.0.0',
       summary: 'Authenticate to the server',
       complexity: 'O(N) where N is the number of passwords defined for the user',
-      syntax: '[username] password',
+      syntax: '[username]{@6.0.0} password',
       history: [['6.0.0', 'Added ACL style (username and password).']],
     },
     authCommand,
@@ -372,7 +373,7 @@ export const connectionCommands: CommandSpec[] = [
     '',
     [0, 0, 0],
     {
-      ...C,
+      group: 'connection',
       since: '2.4.0',
       summary: 'A container for client connection commands',
       complexity: 'Depends on subcommand.',
@@ -430,7 +431,19 @@ export const connectionCommands: CommandSpec[] = [
           since: '2.4.0',
           summary: 'Get the list of client connections',
           complexity: 'O(N) where N is the number of client connections',
-          syntax: '[TYPE NORMAL | MASTER | REPLICA | PUBSUB] [ID client-id [client-id ...]]',
+          syntax:
+            '[TYPE (NORMAL | MASTER | REPLICA | PUBSUB)]{@5.0.0} [ID client-id [client-id ...]]{@6.2.0}',
+          history: [
+            ['2.8.12', 'Added unique client `id` field.'],
+            ['5.0.0', 'Added optional `TYPE` filter.'],
+            ['6.0.0', 'Added `user` field.'],
+            [
+              '6.2.0',
+              'Added `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the optional `ID` filter.',
+            ],
+            ['7.0.0', 'Added `resp`, `multi-mem`, `rbs` and `rbp` fields.'],
+            ['7.0.3', 'Added `ssub` field.'],
+          ],
           tips: ['nondeterministic_output'],
         },
         clientList,
@@ -460,7 +473,17 @@ export const connectionCommands: CommandSpec[] = [
           summary: 'Kill the connection of a client',
           complexity: 'O(N) where N is the number of client connections',
           syntax:
-            'ip:port | [ID client-id] [TYPE NORMAL | MASTER | SLAVE | REPLICA | PUBSUB] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME yes/no]',
+            '(ip:port{!2.8.12} | ([ID client-id]{@2.8.12} | [TYPE (NORMAL | MASTER{@3.2.0} | SLAVE | REPLICA{@5.0.0} | PUBSUB)]{normal_master_slave_pubsub @2.8.12} | [USER username] | [ADDR ip:port] | [LADDR ip:port]{@6.2.0} | [SKIPME yes/no]){new-format ...}){filter}',
+          history: [
+            ['2.8.12', 'Added new filter format.'],
+            ['2.8.12', '`ID` option.'],
+            ['3.2.0', 'Added `master` type in for `TYPE` option.'],
+            [
+              '5.0.0',
+              'Replaced `slave` `TYPE` with `replica`. `slave` still supported for backward compatibility.',
+            ],
+            ['6.2.0', '`LADDR` option.'],
+          ],
         },
         clientKill,
       ),

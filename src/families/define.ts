@@ -17,6 +17,8 @@ export interface Meta {
   keySpecs?: KeySpec[];
   history?: Array<[string, string]>;
   doc_flags?: string[];
+  deprecatedSince?: string;
+  replacedBy?: string;
   getKeys?: (argv: string[]) => number[];
 }
 
@@ -47,6 +49,8 @@ export function command(
   if (meta.keySpecs !== undefined) spec.keySpecs = meta.keySpecs;
   if (meta.history !== undefined) spec.history = meta.history;
   if (meta.doc_flags !== undefined) spec.doc_flags = meta.doc_flags;
+  if (meta.deprecatedSince !== undefined) spec.deprecatedSince = meta.deprecatedSince;
+  if (meta.replacedBy !== undefined) spec.replacedBy = meta.replacedBy;
   if (meta.getKeys !== undefined) spec.getKeys = meta.getKeys;
   if (handler !== null) spec.handler = handler;
   if (subcommands !== undefined) spec.subcommands = subcommands;

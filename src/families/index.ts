@@ -4,6 +4,7 @@
  */
 
 import type { CommandSpec } from '../commands/spec.js';
+import { commandCommands } from './command.js';
 import { connectionCommands } from './connection.js';
 import { infoCommands } from './info.js';
 import { keyCommands } from './keys.js';
@@ -20,4 +21,5 @@ export const allCommands: readonly CommandSpec[] = [
   ...connectionCommands,
   ...infoCommands,
   ...serverCommands,
+  ...commandCommands,
 ];

@@ -6,7 +6,7 @@
 
 import { int64Arg, intArg, isWord, syntaxError } from '../commands/args.js';
 import type { Client } from '../commands/client.js';
-import { E, ReplyError } from '../commands/errors.js';
+import { cstr, E, ReplyError } from '../commands/errors.js';
 import type { CommandSpec } from '../commands/spec.js';
 import { NOTIFY } from '../engine/events.js';
 import { globMatch } from '../engine/glob.js';
@@ -15,7 +15,7 @@ import { SetValue } from '../engine/values/set.js';
 import { ByteString } from '../engine/values/string.js';
 import { encodingName, typeName, type Value } from '../engine/values/types.js';
 import { touched } from './common.js';
-import { command } from './define.js';
+import { command, keyRange } from './define.js';
 
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
@@ -68,7 +68,7 @@ function expireGeneric(c: Client, argv: string[], basetime: number, unitMs: numb
     else if (isWord(opt, 'xx')) flags |= XX;
     else if (isWord(opt, 'gt')) flags |= GT;
     else if (isWord(opt, 'lt')) flags |= LT;
-    else throw new ReplyError(`ERR Unsupported option ${opt}`);
+    else throw new ReplyError(`ERR Unsupported option ${cstr(opt)}`);
   }
   if (flags & NX && flags & (XX | GT | LT)) throw new ReplyError(E.NX_XX_GT_LT);
   if (flags & GT && flags & LT) throw new ReplyError(E.GT_LT_NX);
@@ -118,6 +118,12 @@ function ttlGeneric(c: Client, key: string, ms: boolean, absolute: boolean): voi
   }
   let ttl = absolute ? at : at - c.inst.ks.now;
   if (ttl < 0) ttl = 0;
+  // Expire times are doubles: PXAT 9223372036854775807 is stored as 2^63, which is not an
+  // int64. Answer Redis's maximum instead of a number no client can parse as a 64-bit integer.
+  if (ms && ttl >= 9223372036854775807) {
+    c.reply.int(9223372036854775807n);
+    return;
+  }
   c.reply.int(ms ? ttl : Math.floor((ttl + 500) / 1000));
 }
 
@@ -413,9 +419,10 @@ function objectRefcount(c: Client, argv: string[]): void {
     return;
   }
   // Redis shares the objects of integers 0..9999 (OBJ_SHARED_REFCOUNT) unless an LRU/LFU
-  // eviction policy needs per-object access data.
+  // eviction policy needs per-object access data; with no maxmemory set they are shared anyway.
   const policy = c.inst.config.string('maxmemory-policy');
-  const sharedInts = !policy.includes('lru') && !policy.includes('lfu');
+  const sharedInts =
+    c.inst.config.number('maxmemory') === 0 || (!policy.includes('lru') && !policy.includes('lfu'));
   c.reply.int(sharedInts && typeof v === 'number' && v >= 0 && v < 10000 ? 2147483647 : 1);
 }
 
@@ -455,6 +462,7 @@ export const keyCommands: CommandSpec[] = [
     {
       ...K,
       since: '1.0.0',
+      keySpecs: [keyRange('RM delete', 1, -1)],
       summary: 'Delete a key',
       complexity:
         'O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).',
@@ -471,6 +479,7 @@ export const keyCommands: CommandSpec[] = [
     {
       ...K,
       since: '4.0.0',
+      keySpecs: [keyRange('RM delete', 1, -1)],
       summary:
         'Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.',
       complexity:
@@ -488,9 +497,11 @@ export const keyCommands: CommandSpec[] = [
     {
       ...K,
       since: '1.0.0',
+      keySpecs: [keyRange('RO', 1, -1)],
       summary: 'Determine if a key exists',
       complexity: 'O(N) where N is the number of keys to check.',
       syntax: 'key [key ...]',
+      history: [['3.0.3', 'Accepts multiple `key` arguments.']],
       tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
     },
     existsCommand,
@@ -500,7 +511,14 @@ export const keyCommands: CommandSpec[] = [
     2,
     'readonly fast',
     [1, 1, 1],
-    { ...K, since: '1.0.0', summary: 'Determine the type stored at key', complexity: 'O(1)', syntax: 'key' },
+    {
+      ...K,
+      since: '1.0.0',
+      keySpecs: [keyRange('RO', 1)],
+      summary: 'Determine the type stored at key',
+      complexity: 'O(1)',
+      syntax: 'key',
+    },
     typeCommand,
   ),
   command(
@@ -511,9 +529,11 @@ export const keyCommands: CommandSpec[] = [
     {
       ...K,
       since: '1.0.0',
+      keySpecs: [keyRange('RW update', 1)],
       summary: "Set a key's time to live in seconds",
       complexity: 'O(1)',
-      syntax: 'key seconds [NX | XX | GT | LT]',
+      syntax: 'key seconds [NX | XX | GT | LT]{condition @7.0.0}',
+      history: [['7.0.0', 'Added options: `NX`, `XX`, `GT` and `LT`.']],
     },
     (c, a) => expireGeneric(c, a, c.inst.ks.now, 1000, 'expire'),
   ),
@@ -525,9 +545,11 @@ export const keyCommands: CommandSpec[] = [
     {
       ...K,
       since: '2.6.0',
+      keySpecs: [keyRange('RW update', 1)],
       summary: "Set a key's time to live in milliseconds",
       complexity: 'O(1)',
-      syntax: 'key milliseconds [NX | XX | GT | LT]',
+      syntax: 'key milliseconds [NX | XX | GT | LT]{condition @7.0.0}',
+      history: [['7.0.0', 'Added options: `NX`, `XX`, `GT` and `LT`.']],
     },
     (c, a) => expireGeneric(c, a, c.inst.ks.now, 1, 'pexpire'),
   ),
@@ -539,9 +561,11 @@ export const keyCommands: CommandSpec[] = [
     {
       ...K,
       since: '1.2.0',
+      keySpecs: [keyRange('RW update', 1)],
       summary: 'Set the expiration for a key as a UNIX timestamp',
       complexity: 'O(1)',
-      syntax: 'key unix-time-seconds [NX | XX | GT | LT]',
+      syntax: 'key unix-time-seconds [NX | XX | GT | LT]{condition @7.0.0}',
+      history: [['7.0.0', 'Added options: `NX`, `XX`, `GT` and `LT`.']],
     },
     (c, a) => expireGeneric(c, a, 0, 1000, 'expireat'),
   ),
@@ -553,9 +577,11 @@ export const keyCommands: CommandSpec[] = [
     {
       ...K,
       since: '2.6.0',
+      keySpecs: [keyRange('RW update', 1)],
       summary: 'Set the expiration for a key as a UNIX timestamp specified in milliseconds',
       complexity: 'O(1)',
-      syntax: 'key unix-time-milliseconds [NX | XX | GT | LT]',
+      syntax: 'key unix-time-milliseconds [NX | XX | GT | LT]{condition @7.0.0}',
+      history: [['7.0.0', 'Added options: `NX`, `XX`, `GT` and `LT`.']],
     },
     (c, a) => expireGeneric(c, a, 0, 1, 'pexpireat'),
   ),
@@ -571,6 +597,7 @@ export const keyCommands: CommandSpec[] = [
       complexity: 'O(1)',
       syntax: 'key',
       tips: ['nondeterministic_output'],
+      history: [['2.8.0', 'Added the -2 reply.']],
     },
     (c, a) => ttlGeneric(c, a[1]!, false, false),
   ),
@@ -586,6 +613,7 @@ export const keyCommands: CommandSpec[] = [
       complexity: 'O(1)',
       syntax: 'key',
       tips: ['nondeterministic_output'],
+      history: [['2.8.0', 'Added the -2 reply.']],
     },
     (c, a) => ttlGeneric(c, a[1]!, true, false),
   ),
@@ -622,7 +650,14 @@ export const keyCommands: CommandSpec[] = [
     2,
     'write fast',
     [1, 1, 1],
-    { ...K, since: '2.2.0', summary: 'Remove the expiration from a key', complexity: 'O(1)', syntax: 'key' },
+    {
+      ...K,
+      since: '2.2.0',
+      keySpecs: [keyRange('RW update', 1)],
+      summary: 'Remove the expiration from a key',
+      complexity: 'O(1)',
+      syntax: 'key',
+    },
     persistCommand,
   ),
   command(
@@ -630,7 +665,14 @@ export const keyCommands: CommandSpec[] = [
     3,
     'write',
     [1, 2, 1],
-    { ...K, since: '1.0.0', summary: 'Rename a key', complexity: 'O(1)', syntax: 'key newkey' },
+    {
+      ...K,
+      since: '1.0.0',
+      keySpecs: [keyRange('RW access delete', 1), keyRange('OW update', 2)],
+      summary: 'Rename a key',
+      complexity: 'O(1)',
+      syntax: 'key newkey',
+    },
     (c, a) => renameGeneric(c, a, false),
   ),
   command(
@@ -641,9 +683,13 @@ export const keyCommands: CommandSpec[] = [
     {
       ...K,
       since: '1.0.0',
+      keySpecs: [keyRange('RW access delete', 1), keyRange('OW insert', 2)],
       summary: 'Rename a key, only if the new key does not exist',
       complexity: 'O(1)',
       syntax: 'key newkey',
+      history: [
+        ['3.2.0', 'The command no longer returns an error when source and destination names are the same.'],
+      ],
     },
     (c, a) => renameGeneric(c, a, true),
   ),
@@ -675,7 +721,8 @@ export const keyCommands: CommandSpec[] = [
       summary: 'Incrementally iterate the keys space',
       complexity:
         'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.',
-      syntax: 'cursor [MATCH pattern] [COUNT count] [TYPE type]',
+      syntax: 'cursor [MATCH pattern] [COUNT count] [TYPE type]{@6.0.0}',
+      history: [['6.0.0', 'Added the `TYPE` subcommand.']],
       tips: ['nondeterministic_output', 'request_policy:special'],
     },
     scanCommand,
@@ -702,6 +749,7 @@ export const keyCommands: CommandSpec[] = [
     {
       ...K,
       since: '3.2.1',
+      keySpecs: [keyRange('RO', 1, -1)],
       summary: 'Alters the last access time of a key(s). Returns the number of existing keys specified.',
       complexity: 'O(N) where N is the number of keys that will be touched.',
       syntax: 'key [key ...]',
@@ -717,6 +765,7 @@ export const keyCommands: CommandSpec[] = [
     {
       ...K,
       since: '6.2.0',
+      keySpecs: [keyRange('RO access', 1), keyRange('OW update', 2)],
       summary: 'Copy a key',
       complexity:
         'O(N) worst case for collections, where N is the number of nested items. O(1) for string values.',
@@ -739,6 +788,7 @@ export const keyCommands: CommandSpec[] = [
     [0, 0, 0],
     {
       ...K,
+      group: 'server',
       acl: 'keyspace dangerous',
       since: '4.0.0',
       summary: 'Swaps two Redis databases',
@@ -754,6 +804,7 @@ export const keyCommands: CommandSpec[] = [
     [0, 0, 0],
     {
       ...K,
+      group: 'server',
       since: '1.0.0',
       summary: 'Return the number of keys in the selected database',
       complexity: 'O(1)',
@@ -772,7 +823,11 @@ export const keyCommands: CommandSpec[] = [
       since: '1.0.0',
       summary: 'Remove all keys from the current database',
       complexity: 'O(N) where N is the number of keys in the selected database',
-      syntax: '[ASYNC | SYNC]',
+      syntax: '[ASYNC{@4.0.0} | SYNC{@6.2.0}]{async}',
+      history: [
+        ['4.0.0', 'Added the `ASYNC` flushing mode modifier.'],
+        ['6.2.0', 'Added the `SYNC` flushing mode modifier.'],
+      ],
       tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
     },
     flushdbCommand,
@@ -788,7 +843,11 @@ export const keyCommands: CommandSpec[] = [
       since: '1.0.0',
       summary: 'Remove all keys from all databases',
       complexity: 'O(N) where N is the total number of keys in all databases',
-      syntax: '[ASYNC | SYNC]',
+      syntax: '[ASYNC{@4.0.0} | SYNC{@6.2.0}]{async}',
+      history: [
+        ['4.0.0', 'Added the `ASYNC` flushing mode modifier.'],
+        ['6.2.0', 'Added the `SYNC` flushing mode modifier.'],
+      ],
       tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
     },
     flushallCommand,
@@ -799,7 +858,7 @@ export const keyCommands: CommandSpec[] = [
     '',
     [0, 0, 0],
     {
-      ...K,
+      group: 'generic',
       since: '2.2.3',
       summary: 'A container for object introspection commands',
       complexity: 'Depends on subcommand.',
@@ -815,6 +874,7 @@ export const keyCommands: CommandSpec[] = [
           ...K,
           acl: 'keyspace',
           since: '2.2.3',
+          keySpecs: [keyRange('RO', 2)],
           summary: 'Inspect the internal encoding of a Redis object',
           complexity: 'O(1)',
           syntax: 'key',
@@ -830,6 +890,7 @@ export const keyCommands: CommandSpec[] = [
         {
           ...K,
           since: '4.0.0',
+          keySpecs: [keyRange('RO', 2)],
           summary: 'Get the logarithmic access frequency counter of a Redis object',
           complexity: 'O(1)',
           syntax: 'key',
@@ -845,6 +906,7 @@ export const keyCommands: CommandSpec[] = [
         {
           ...K,
           since: '2.2.3',
+          keySpecs: [keyRange('RO', 2)],
           summary: 'Get the time since a Redis object was last accessed',
           complexity: 'O(1)',
           syntax: 'key',
@@ -860,6 +922,7 @@ export const keyCommands: CommandSpec[] = [
         {
           ...K,
           since: '2.2.3',
+          keySpecs: [keyRange('RO', 2)],
           summary: 'Get the number of references to the value of the key',
           complexity: 'O(1)',
           syntax: 'key',

@@ -11,7 +11,7 @@ import type { CommandSpec } from '../commands/spec.js';
 import { NOTIFY } from '../engine/events.js';
 import { ListValue } from '../engine/values/list.js';
 import { readList, touched, writableList } from './common.js';
-import { command } from './define.js';
+import { command, keyRange } from './define.js';
 
 function pushGeneric(c: Client, argv: string[], head: boolean, xx: boolean): void {
   const key = argv[1]!;
@@ -136,6 +136,7 @@ export const listCommands: CommandSpec[] = [
     {
       ...L,
       since: '1.0.0',
+      keySpecs: [keyRange('RW insert', 1)],
       summary: 'Prepend one or multiple elements to a list',
       complexity:
         'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
@@ -152,6 +153,7 @@ export const listCommands: CommandSpec[] = [
     {
       ...L,
       since: '1.0.0',
+      keySpecs: [keyRange('RW insert', 1)],
       summary: 'Append one or multiple elements to a list',
       complexity:
         'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
@@ -168,6 +170,7 @@ export const listCommands: CommandSpec[] = [
     {
       ...L,
       since: '2.2.0',
+      keySpecs: [keyRange('RW insert', 1)],
       summary: 'Prepend an element to a list, only if the list exists',
       complexity:
         'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
@@ -184,6 +187,7 @@ export const listCommands: CommandSpec[] = [
     {
       ...L,
       since: '2.2.0',
+      keySpecs: [keyRange('RW insert', 1)],
       summary: 'Append an element to a list, only if the list exists',
       complexity:
         'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
@@ -200,9 +204,10 @@ export const listCommands: CommandSpec[] = [
     {
       ...L,
       since: '1.0.0',
+      keySpecs: [keyRange('RW access delete', 1)],
       summary: 'Remove and get the first elements in a list',
       complexity: 'O(N) where N is the number of elements returned',
-      syntax: 'key [count]',
+      syntax: 'key [count]{@6.2.0}',
       history: [['6.2.0', 'Added the `count` argument.']],
     },
     (c, a) => {
@@ -218,9 +223,10 @@ export const listCommands: CommandSpec[] = [
     {
       ...L,
       since: '1.0.0',
+      keySpecs: [keyRange('RW access delete', 1)],
       summary: 'Remove and get the last elements in a list',
       complexity: 'O(N) where N is the number of elements returned',
-      syntax: 'key [count]',
+      syntax: 'key [count]{@6.2.0}',
       history: [['6.2.0', 'Added the `count` argument.']],
     },
     (c, a) => {
@@ -248,7 +254,14 @@ export const listCommands: CommandSpec[] = [
     2,
     'readonly fast',
     [1, 1, 1],
-    { ...L, since: '1.0.0', summary: 'Get the length of a list', complexity: 'O(1)', syntax: 'key' },
+    {
+      ...L,
+      since: '1.0.0',
+      keySpecs: [keyRange('RO', 1)],
+      summary: 'Get the length of a list',
+      complexity: 'O(1)',
+      syntax: 'key',
+    },
     llenCommand,
   ),
   command(

@@ -8,7 +8,7 @@ import type { CommandSpec } from '../commands/spec.js';
 import { NOTIFY } from '../engine/events.js';
 import { SetValue } from '../engine/values/set.js';
 import { readSet, touched, writableSet } from './common.js';
-import { command } from './define.js';
+import { command, keyRange } from './define.js';
 
 function saddCommand(c: Client, argv: string[]): void {
   const key = argv[1]!;
@@ -90,6 +90,7 @@ export const setCommands: CommandSpec[] = [
     {
       ...S,
       since: '1.0.0',
+      keySpecs: [keyRange('RW insert', 1)],
       summary: 'Add one or more members to a set',
       complexity:
         'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
@@ -106,6 +107,7 @@ export const setCommands: CommandSpec[] = [
     {
       ...S,
       since: '1.0.0',
+      keySpecs: [keyRange('RW delete', 1)],
       summary: 'Remove one or more members from a set',
       complexity: 'O(N) where N is the number of members to be removed.',
       syntax: 'key member [member ...]',
@@ -136,6 +138,7 @@ export const setCommands: CommandSpec[] = [
     {
       ...S,
       since: '1.0.0',
+      keySpecs: [keyRange('RO', 1)],
       summary: 'Determine if a given value is a member of a set',
       complexity: 'O(1)',
       syntax: 'key member',
@@ -164,6 +167,7 @@ export const setCommands: CommandSpec[] = [
     {
       ...S,
       since: '1.0.0',
+      keySpecs: [keyRange('RO', 1)],
       summary: 'Get the number of members in a set',
       complexity: 'O(1)',
       syntax: 'key',

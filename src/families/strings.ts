@@ -29,7 +29,7 @@ import {
   toByteString,
 } from '../engine/values/string.js';
 import { readString, replyString, touched, writableString } from './common.js';
-import { command } from './define.js';
+import { command, keyRange } from './define.js';
 
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
@@ -527,10 +527,16 @@ export const stringCommands: CommandSpec[] = [
     {
       ...S,
       since: '1.0.0',
+      keySpecs: [
+        {
+          ...keyRange('RW access update variable_flags', 1),
+          notes: 'RW and ACCESS due to the optional `GET` argument',
+        },
+      ],
       summary: 'Set the string value of a key',
       complexity: 'O(1)',
       syntax:
-        'key value [NX | XX] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL]',
+        'key value [NX | XX]{condition @2.6.12} [GET]{@6.2.0} [EX seconds{@2.6.12} | PX milliseconds{@2.6.12} | EXAT unix-time-seconds{@6.2.0} | PXAT unix-time-milliseconds{@6.2.0} | KEEPTTL{@6.0.0}]{expiration}',
       history: [
         ['2.6.12', 'Added the `EX`, `PX`, `NX` and `XX` options.'],
         ['6.0.0', 'Added the `KEEPTTL` option.'],
@@ -548,10 +554,10 @@ export const stringCommands: CommandSpec[] = [
     {
       ...S,
       since: '1.0.0',
+      keySpecs: [keyRange('OW insert', 1)],
       summary: 'Set the value of a key, only if the key does not exist',
       complexity: 'O(1)',
       syntax: 'key value',
-      doc_flags: ['deprecated'],
     },
     setnxCommand,
   ),
@@ -563,10 +569,10 @@ export const stringCommands: CommandSpec[] = [
     {
       ...S,
       since: '2.0.0',
+      keySpecs: [keyRange('OW update', 1)],
       summary: 'Set the value and expiration of a key',
       complexity: 'O(1)',
       syntax: 'key seconds value',
-      doc_flags: ['deprecated'],
     },
     setexCommand,
   ),
@@ -578,10 +584,10 @@ export const stringCommands: CommandSpec[] = [
     {
       ...S,
       since: '2.6.0',
+      keySpecs: [keyRange('OW update', 1)],
       summary: 'Set the value and expiration in milliseconds of a key',
       complexity: 'O(1)',
       syntax: 'key milliseconds value',
-      doc_flags: ['deprecated'],
     },
     psetexCommand,
   ),
@@ -597,6 +603,8 @@ export const stringCommands: CommandSpec[] = [
       complexity: 'O(1)',
       syntax: 'key value',
       doc_flags: ['deprecated'],
+      deprecatedSince: '6.2.0',
+      replacedBy: '`SET` with the `!GET` argument',
     },
     getsetCommand,
   ),
@@ -608,6 +616,7 @@ export const stringCommands: CommandSpec[] = [
     {
       ...S,
       since: '6.2.0',
+      keySpecs: [keyRange('RW access delete', 1)],
       summary: 'Get the value of a key and delete the key',
       complexity: 'O(1)',
       syntax: 'key',
@@ -622,10 +631,11 @@ export const stringCommands: CommandSpec[] = [
     {
       ...S,
       since: '6.2.0',
+      keySpecs: [{ ...keyRange('RW access update', 1), notes: 'RW and UPDATE because it changes the TTL' }],
       summary: 'Get the value of a key and optionally set its expiration',
       complexity: 'O(1)',
       syntax:
-        'key [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | PERSIST]',
+        'key [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | PERSIST]{expiration}',
     },
     getexCommand,
   ),
@@ -652,6 +662,7 @@ export const stringCommands: CommandSpec[] = [
     {
       ...S,
       since: '1.0.1',
+      keySpecs: [keyRange('OW update', 1, -1, 2)],
       summary: 'Set multiple keys to multiple values',
       complexity: 'O(N) where N is the number of keys to set.',
       syntax: 'key value [key value ...]',
@@ -667,9 +678,11 @@ export const stringCommands: CommandSpec[] = [
     {
       ...S,
       since: '1.0.1',
+      keySpecs: [keyRange('OW insert', 1, -1, 2)],
       summary: 'Set multiple keys to multiple values, only if none of the keys exist',
       complexity: 'O(N) where N is the number of keys to set.',
       syntax: 'key value [key value ...]',
+      tips: ['request_policy:multi_shard', 'response_policy:agg_min'],
     },
     (c, argv) => msetGeneric(c, argv, true),
   ),
@@ -681,6 +694,7 @@ export const stringCommands: CommandSpec[] = [
     {
       ...S,
       since: '2.0.0',
+      keySpecs: [keyRange('RW insert', 1)],
       summary: 'Append a value to a key',
       complexity:
         'O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.',
@@ -696,6 +710,7 @@ export const stringCommands: CommandSpec[] = [
     {
       ...S,
       since: '2.2.0',
+      keySpecs: [keyRange('RO', 1)],
       summary: 'Get the length of the value stored in a key',
       complexity: 'O(1)',
       syntax: 'key',
@@ -730,6 +745,8 @@ export const stringCommands: CommandSpec[] = [
         'O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.',
       syntax: 'key start end',
       doc_flags: ['deprecated'],
+      deprecatedSince: '2.0.0',
+      replacedBy: '`GETRANGE`',
     },
     getrangeCommand,
   ),
@@ -741,6 +758,7 @@ export const stringCommands: CommandSpec[] = [
     {
       ...S,
       since: '2.2.0',
+      keySpecs: [keyRange('RW update', 1)],
       summary: 'Overwrite part of a string at key starting at the specified offset',
       complexity:
         'O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.',
@@ -814,7 +832,7 @@ export const stringCommands: CommandSpec[] = [
       since: '2.6.0',
       summary: 'Increment the float value of a key by the given amount',
       complexity: 'O(1)',
-      syntax: 'key increment',
+      syntax: 'key increment{:double}',
     },
     incrbyfloatCommand,
   ),
@@ -828,7 +846,7 @@ export const stringCommands: CommandSpec[] = [
       since: '7.0.0',
       summary: 'Find longest common substring',
       complexity: 'O(N*M) where N and M are the lengths of s1 and s2, respectively',
-      syntax: 'key1 key2 [LEN] [IDX] [MINMATCHLEN min-match-len] [WITHMATCHLEN]',
+      syntax: 'key1 key2 [LEN] [IDX] [MINMATCHLEN min-match-len{len}] [WITHMATCHLEN]',
     },
     lcsCommand,
   ),

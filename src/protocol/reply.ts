@@ -44,6 +44,19 @@ export interface Reply {
   map(n: number): void;
   set(n: number): void;
   push(n: number): void;
+  /** A position to roll back to if the command fails after writing part of its reply. */
+  mark(): number;
+  /** Discards everything written since `mark()`, so an error reply never lands mid-reply. */
+  rollback(mark: number): void;
+}
+
+/**
+ * An error text made safe for a one-line reply the way Redis's addReplyErrorFormat does it:
+ * CR/LF at the end are dropped and every other CR or LF becomes one space ("a\r\nb" -> "a  b").
+ */
+export function oneLineError(message: string): string {
+  if (!message.includes('\r') && !message.includes('\n')) return message;
+  return message.replace(/[\r\n]+$/, '').replace(/[\r\n]/g, ' ');
 }
 
 /**
@@ -55,33 +68,51 @@ export function formatDouble17g(d: number): string {
   if (d === Number.NEGATIVE_INFINITY) return '-inf';
   if (Number.isNaN(d)) return 'nan';
   if (d === 0) return Object.is(d, -0) ? '-0' : '0';
-  // %.17g: 17 significant digits, scientific when exponent < -4 or >= 17, trailing zeros cut.
-  const exp = Math.floor(Math.log10(Math.abs(d)));
-  let s = d.toPrecision(17);
-  let e = exp;
-  // toPrecision may round up into the next decade (9.99...e5 -> 1.0000e6): read the real exponent.
-  const ePos = s.indexOf('e');
-  if (ePos >= 0) e = Number(s.slice(ePos + 1));
-  else {
-    const digitsBefore = s.replace('-', '').indexOf('.');
-    const intPart = digitsBefore < 0 ? s.replace('-', '').length : digitsBefore;
-    if (Math.abs(d) >= 1) e = intPart - 1;
+  const sign = d < 0 ? '-' : '';
+  const a = Math.abs(d);
+  // 17 significant digits and the exponent after rounding (toExponential rounds the exact value).
+  const t = a.toExponential(16);
+  let digits = t[0]! + t.slice(2, 18);
+  let e = Number(t.slice(19));
+  // JS breaks an exact tie away from zero; printf (glibc) breaks it to even.
+  const t18 = a.toExponential(17);
+  if (t18[18] === '5' && isExactly(a, BigInt(t18[0]! + t18.slice(2, 19)), Number(t18.slice(20)) - 17)) {
+    const down = t18[0]! + t18.slice(2, 18);
+    if ((down.charCodeAt(16) & 1) === 0) {
+      digits = down;
+      e = Number(t18.slice(20));
+    }
   }
+  // %g: scientific when the exponent is < -4 or >= the precision, trailing zeros removed.
   if (e < -4 || e >= 17) {
-    let m = d.toExponential(16);
-    const [mant, ex] = m.split('e') as [string, string];
-    let mantissa = mant;
-    if (mantissa.includes('.')) mantissa = mantissa.replace(/0+$/, '').replace(/\.$/, '');
-    const exNum = Number(ex);
-    const sign = exNum < 0 ? '-' : '+';
-    const abs = Math.abs(exNum);
-    m = `${mantissa}e${sign}${abs < 10 ? '0' : ''}${abs}`;
-    return m;
+    const frac = digits.slice(1).replace(/0+$/, '');
+    const abs = Math.abs(e);
+    return `${sign}${digits[0]}${frac === '' ? '' : `.${frac}`}e${e < 0 ? '-' : '+'}${abs < 10 ? '0' : ''}${abs}`;
   }
-  if (ePos >= 0) {
-    // toPrecision chose exponent form but %g would not (e in [-4, 17)): use fixed notation.
-    s = d.toFixed(Math.max(0, 16 - e));
+  if (e < 0) return `${sign}0.${'0'.repeat(-e - 1)}${digits.replace(/0+$/, '')}`;
+  const frac = digits.slice(e + 1).replace(/0+$/, '');
+  return `${sign}${digits.slice(0, e + 1)}${frac === '' ? '' : `.${frac}`}`;
+}
+
+const f64 = new DataView(new ArrayBuffer(8));
+
+/** Whether the positive double `a` equals digits * 10^exp exactly (its binary value, no rounding). */
+function isExactly(a: number, digits: bigint, exp: number): boolean {
+  f64.setFloat64(0, a);
+  const hi = f64.getUint32(0);
+  const biased = (hi >>> 20) & 0x7ff;
+  let m = (BigInt(hi & 0xfffff) << 32n) | BigInt(f64.getUint32(4));
+  let k = -1074;
+  if (biased !== 0) {
+    m |= 1n << 52n;
+    k = biased - 1075;
   }
-  if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');
-  return s;
+  // m * 2^k == digits * 10^exp, both sides scaled to integers.
+  let left = m;
+  let right = digits;
+  if (k >= 0) left <<= BigInt(k);
+  else right <<= BigInt(-k);
+  if (exp >= 0) right *= 10n ** BigInt(exp);
+  else left *= 10n ** BigInt(-exp);
+  return left === right;
 }

@@ -5,7 +5,7 @@
  * double -> bulk, bool -> integer, null -> $-1 or *-1, verbatim/big number -> bulk).
  */
 
-import { formatDouble17g, type Reply } from './reply.js';
+import { formatDouble17g, oneLineError, type Reply } from './reply.js';
 
 const INITIAL_SIZE = 16 * 1024;
 /** After a flush, a buffer grown past this is dropped so one huge reply does not pin memory. */
@@ -109,10 +109,8 @@ export class RespWriter implements Reply {
 
   error(message: string): void {
     // An error reply must stay on one line, whatever text reached it.
-    const text =
-      message.includes('\r') || message.includes('\n') ? message.replace(/[\r\n]+/g, ' ') : message;
     this.raw('-');
-    this.raw(text);
+    this.raw(oneLineError(message));
     this.raw('\r\n');
   }
 
@@ -204,6 +202,14 @@ export class RespWriter implements Reply {
   set(n: number): void {
     if (this.len + 24 > this.buf.length) this.grow(24);
     this.header(this.resp === 2 ? 42 : 126, n);
+  }
+
+  mark(): number {
+    return this.len;
+  }
+
+  rollback(mark: number): void {
+    if (mark <= this.len) this.len = mark;
   }
 
   push(n: number): void {

@@ -5,7 +5,7 @@
  * -> string, an error -> a ReplyError value (the library throws it when it is the whole reply).
  */
 
-import { type Reply, ReplyError } from './reply.js';
+import { oneLineError, type Reply, ReplyError } from './reply.js';
 
 export type ReplyValue =
   | string
@@ -80,6 +80,24 @@ export class ValueWriter implements Reply {
     this.stack.push({ kind, items: [], want });
   }
 
+  private markItems = 0;
+
+  mark(): number {
+    const top = this.stack[this.stack.length - 1];
+    this.markItems = top === undefined ? 0 : top.items.length;
+    return this.stack.length;
+  }
+
+  rollback(mark: number): void {
+    this.stack.length = Math.min(this.stack.length, mark);
+    const top = this.stack[this.stack.length - 1];
+    if (top !== undefined) top.items.length = Math.min(top.items.length, this.markItems);
+    if (mark === 0) {
+      this.result = undefined;
+      this.done = false;
+    }
+  }
+
   ok(): void {
     this.add('OK');
   }
@@ -87,7 +105,8 @@ export class ValueWriter implements Reply {
     this.add(s);
   }
   error(message: string): void {
-    this.add(new ReplyError(message));
+    // The same text a socket client would read.
+    this.add(new ReplyError(oneLineError(message)));
   }
   bulk(s: string): void {
     this.add(decodeBulk(s, this.decoding));

@@ -17,6 +17,8 @@ export class Logger {
   ) {}
 
   private enabled(level: Level): boolean {
+    // startServer({ silent: true }) sets this level; it must not fall back to notice below.
+    if (this.level === 'silent') return false;
     const min = LEVELS.indexOf(this.level as Level);
     return LEVELS.indexOf(level) >= (min < 0 ? 2 : min);
   }

@@ -86,6 +86,7 @@ export class RawClient {
   private readonly replies: Buffer[] = [];
   private waiter: Waiter | null = null;
   private ended = false;
+  private lastData = Date.now();
   /** Resolves when the server (or we) closed the connection. */
   readonly closed: Promise<void>;
 
@@ -122,6 +123,7 @@ export class RawClient {
   }
 
   private onData(chunk: Buffer): void {
+    this.lastData = Date.now();
     this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
     let pos = 0;
     for (;;) {
@@ -165,6 +167,17 @@ export class RawClient {
       this.waiter = { count, resolve, reject, timer };
       this.settle();
     });
+  }
+
+  /**
+   * Everything the server sent that no read() took, once it closed the connection or stayed
+   * silent for `idleMs`: for inputs whose number of replies is not known in advance.
+   */
+  async drain(idleMs = 300): Promise<{ bytes: Buffer; closed: boolean }> {
+    while (!this.ended && Date.now() - this.lastData < idleMs) await new Promise((r) => setTimeout(r, 10));
+    const bytes = Buffer.concat([...this.replies.splice(0), this.buf]);
+    this.buf = Buffer.alloc(0);
+    return { bytes, closed: this.ended };
   }
 
   /** Writes bytes as they are (inline commands, hand-made protocol, partial frames). */

@@ -83,7 +83,8 @@ export function killProcess(proc: ChildProcess, signal: NodeJS.Signals = 'SIGKIL
   running.delete(proc);
   if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    proc.once('exit', () => resolve());
+    // 'close' comes after 'exit' once the child's output is fully read.
+    proc.once('close', () => resolve());
     proc.kill(signal);
   });
 }

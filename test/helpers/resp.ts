@@ -103,7 +103,8 @@ export class RespReader {
         const s = this.buf.toString('latin1', l.end, l.end + n);
         const end = l.end + n + 2;
         if (marker === '!') return { value: { type: 'error', value: s }, end };
-        if (marker === '=') return { value: { type: 'verbatim', format: s.slice(0, 3), value: s.slice(4) }, end };
+        if (marker === '=')
+          return { value: { type: 'verbatim', format: s.slice(0, 3), value: s.slice(4) }, end };
         return { value: { type: 'bulk', value: s }, end };
       }
       case '*':
@@ -270,7 +271,9 @@ export function showResp(v: RespValue, indent = ''): string {
     case 'map':
     case 'attribute': {
       const open = v.type === 'map' ? '%{' : '|{';
-      const body = v.value.map(([k, x]) => `${inner}${showResp(k, inner)}: ${showResp(x, inner)}`).join(',\n');
+      const body = v.value
+        .map(([k, x]) => `${inner}${showResp(k, inner)}: ${showResp(x, inner)}`)
+        .join(',\n');
       const tail = v.type === 'attribute' ? ` ${showResp(v.of, indent)}` : '';
       return v.value.length === 0 ? `${open}}${tail}` : `${open}\n${body}\n${indent}}${tail}`;
     }

@@ -1,0 +1,354 @@
+/**
+ * The benchmark's results and how they are shown: the result records (also written raw to
+ * .bench-out/results.json), the tables built from them, rendered as aligned text for the
+ * terminal and as Markdown for docs/benchmarks.md, where only the part between the
+ * `<!-- bench:begin -->` and `<!-- bench:end -->` markers is replaced on each run.
+ */
+
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { InProcessResult } from './inprocess.js';
+import type { BenchRow } from './loadgen.js';
+import type { Environment } from './procstat.js';
+import type { ProfileSummary } from './profile.js';
+import type { ServerName } from './servers.js';
+
+export interface Measurement {
+  test: string;
+  pipeline: number;
+  valueSize: number;
+  server: ServerName;
+  requests: number;
+  wallMs: number;
+  /** Server CPU (user + system) used during the run. */
+  cpuUs: number;
+  /** The kernel's share of cpuUs. */
+  cpuSysUs: number;
+  cpuUsPerOp: number;
+  /** Server CPU time over wall time: 1.0 is one core fully busy. */
+  cpuShare: number;
+  row?: BenchRow;
+  error?: string;
+}
+
+export interface MemoryResult {
+  server: ServerName;
+  keys: number;
+  loadMs: number;
+  rssBefore: number;
+  rssAfter: number;
+  usedBefore: number;
+  usedAfter: number;
+  rssPerKey: number;
+  usedPerKey: number;
+}
+
+export interface Results {
+  mode: 'full' | 'quick';
+  env: Environment;
+  mnemoVersion: string;
+  settings: {
+    clients: number;
+    keyspace: number;
+    requests: Record<string, number>;
+    tests: string[];
+    /** Tests whose request count is scaled from the mode's count. */
+    weights: Record<string, number>;
+    valueSizes: number[];
+    memoryKeys: number;
+    inProcessOps: number;
+    profiled: boolean;
+  };
+  throughput: Measurement[];
+  memory: MemoryResult[];
+  inProcess?: InProcessResult;
+  profile?: ProfileSummary;
+}
+
+export interface Table {
+  title: string;
+  headers: string[];
+  /** 'l' or 'r' per column. */
+  align: string;
+  rows: string[][];
+  notes: string[];
+}
+
+const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+function fixed(n: number, digits: number): string {
+  return Number.isFinite(n) ? n.toFixed(digits) : '-';
+}
+
+function ratio(a: number, b: number): string {
+  return b > 0 && Number.isFinite(a) ? `${(a / b).toFixed(2)}x` : '-';
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(1)} MiB`;
+}
+
+function geomean(xs: number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  return Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
+}
+
+export function throughputTable(r: Results): Table {
+  const manySizes = r.settings.valueSizes.length > 1;
+  const rows: string[][] = [];
+  const notes: string[] = [];
+  const ratiosByPipeline = new Map<number, number[]>();
+  const find = (test: string, pipeline: number, size: number, server: ServerName) =>
+    r.throughput.find(
+      (m) => m.test === test && m.pipeline === pipeline && m.valueSize === size && m.server === server,
+    );
+  const seen = new Set<string>();
+  for (const m of r.throughput) {
+    const key = `${m.valueSize}/${m.pipeline}/${m.test}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const a = find(m.test, m.pipeline, m.valueSize, 'mnemo');
+    const b = find(m.test, m.pipeline, m.valueSize, 'redis');
+    const cells = (x: Measurement | undefined) => {
+      if (x === undefined) return { rps: '-', lat: '-', cpu: '-' };
+      if (x.row === undefined) return { rps: 'error', lat: '-', cpu: '-' };
+      return {
+        rps: int.format(x.row.rps),
+        lat: `${fixed(x.row.p50Ms, 3)} / ${fixed(x.row.p99Ms, 3)}`,
+        cpu: fixed(x.cpuUsPerOp, 2),
+      };
+    };
+    const ca = cells(a);
+    const cb = cells(b);
+    const ok = a?.row !== undefined && b?.row !== undefined;
+    if (ok) {
+      const list = ratiosByPipeline.get(m.pipeline) ?? [];
+      list.push(a.cpuUsPerOp / b.cpuUsPerOp);
+      ratiosByPipeline.set(m.pipeline, list);
+    }
+    rows.push([
+      manySizes ? `${m.test} (${m.valueSize} B)` : m.test,
+      String(m.pipeline),
+      ca.rps,
+      cb.rps,
+      ca.lat,
+      cb.lat,
+      ca.cpu,
+      cb.cpu,
+      ok ? ratio(a.cpuUsPerOp, b.cpuUsPerOp) : '-',
+    ]);
+    for (const x of [a, b]) {
+      if (x?.error === undefined) continue;
+      const text = x.error.replace(/\s+/g, ' ');
+      const size = manySizes ? ` ${x.valueSize} B` : '';
+      notes.push(
+        `${x.server} ${x.test}${size} P${x.pipeline}: ${text.length > 110 ? `${text.slice(0, 107)}...` : text}`,
+      );
+    }
+  }
+  const means = [...ratiosByPipeline].map(
+    ([pipeline, list]) =>
+      `Geometric mean of the CPU ratio at pipeline ${pipeline}: ${fixed(geomean(list), 2)}x`,
+  );
+  notes.unshift(...means);
+  return {
+    title: 'Throughput, latency and server CPU per request',
+    headers: [
+      'test',
+      'P',
+      'mnemo rps',
+      'redis rps',
+      'mnemo p50/p99 ms',
+      'redis p50/p99 ms',
+      'mnemo CPU µs/op',
+      'redis CPU µs/op',
+      'CPU mnemo/redis',
+    ],
+    align: 'lrrrrrrrr',
+    rows,
+    notes,
+  };
+}
+
+export function memoryTable(r: Results): Table {
+  const a = r.memory.find((m) => m.server === 'mnemo');
+  const b = r.memory.find((m) => m.server === 'redis');
+  const row = (label: string, f: (m: MemoryResult) => number, show: (n: number) => string): string[] => {
+    const x = a !== undefined ? f(a) : Number.NaN;
+    const y = b !== undefined ? f(b) : Number.NaN;
+    return [label, a ? show(x) : '-', b ? show(y) : '-', a && b ? ratio(x, y) : '-'];
+  };
+  const keys = a?.keys ?? b?.keys ?? 0;
+  return {
+    title: `Memory after loading ${int.format(keys)} keys (key:0000001 -> val1, ...)`,
+    headers: ['', 'mnemo', 'redis', 'mnemo/redis'],
+    align: 'lrrr',
+    rows: [
+      row(
+        'bytes per key (RSS)',
+        (m) => m.rssPerKey,
+        (n) => fixed(n, 1),
+      ),
+      row(
+        'bytes per key (used_memory)',
+        (m) => m.usedPerKey,
+        (n) => fixed(n, 1),
+      ),
+      row('RSS before', (m) => m.rssBefore, mib),
+      row('RSS after', (m) => m.rssAfter, mib),
+      row('used_memory before', (m) => m.usedBefore, mib),
+      row('used_memory after', (m) => m.usedAfter, mib),
+      row(
+        'load time (pipelined SETs)',
+        (m) => m.loadMs / 1000,
+        (n) => `${fixed(n, 2)} s`,
+      ),
+    ],
+    notes: [],
+  };
+}
+
+export function inProcessTable(r: Results): Table | undefined {
+  const p = r.inProcess;
+  if (p === undefined) return undefined;
+  return {
+    title: `In-process: MemoryStore vs Map, ${int.format(p.ops)} SETs then ${int.format(p.ops)} GETs`,
+    headers: ['op', 'MemoryStore ops/s', 'Map ops/s', 'time per op, MemoryStore/Map'],
+    align: 'lrrr',
+    rows: [
+      ['SET', int.format(p.memoryStore.set), int.format(p.map.set), ratio(p.map.set, p.memoryStore.set)],
+      ['GET', int.format(p.memoryStore.get), int.format(p.map.get), ratio(p.map.get, p.memoryStore.get)],
+    ],
+    notes: [],
+  };
+}
+
+export function profileTable(r: Results): Table | undefined {
+  const p = r.profile;
+  if (p === undefined) return undefined;
+  return {
+    title: 'mnemo CPU profile (node --cpu-prof): top functions by self time',
+    headers: ['#', 'self %', 'self ms', 'function', 'location'],
+    align: 'rrrll',
+    rows: p.top.map((f, i) => [String(i + 1), fixed(f.percent, 1), int.format(f.selfMs), f.name, f.location]),
+    notes: [
+      `Busy ${int.format(p.busyMs)} ms, idle ${int.format(p.idleMs)} ms; self % is of busy time. ${p.file}`,
+      // V8 samples on a wall-clock timer, so a thread descheduled inside a syscall keeps
+      // charging the JS function that made it; on a crowded machine that is writeBuffer.
+      'Samples are wall-clock: time descheduled inside a syscall (socket writes: writeBuffer) counts as self time.',
+    ],
+  };
+}
+
+export function renderText(t: Table): string {
+  const widths = t.headers.map((h, i) => Math.max(h.length, ...t.rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (t.align[i] === 'r' ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  const out = [t.title, line(t.headers), widths.map((w) => '-'.repeat(w)).join('  ')];
+  for (const r of t.rows) out.push(line(r));
+  for (const n of t.notes) out.push(`  ${n}`);
+  return `${out.join('\n')}\n`;
+}
+
+function mdCell(s: string): string {
+  return s.replace(/\|/g, '\\|');
+}
+
+export function renderMarkdown(t: Table): string {
+  const out = [`### ${t.title}`, ''];
+  out.push(`| ${t.headers.map(mdCell).join(' | ')} |`);
+  out.push(`|${[...t.align].map((a) => (a === 'r' ? '---:' : ':---')).join('|')}|`);
+  for (const r of t.rows) out.push(`| ${r.map(mdCell).join(' | ')} |`);
+  if (t.notes.length > 0) {
+    out.push('');
+    for (const n of t.notes) out.push(`- ${n}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export function tables(r: Results): Table[] {
+  const list: Array<Table | undefined> = [
+    r.throughput.length > 0 ? throughputTable(r) : undefined,
+    r.memory.length > 0 ? memoryTable(r) : undefined,
+    inProcessTable(r),
+    profileTable(r),
+  ];
+  return list.filter((t): t is Table => t !== undefined);
+}
+
+export function environmentLines(r: Results): string[] {
+  const e = r.env;
+  const req = Object.entries(r.settings.requests)
+    .map(([p, n]) => `P${p}: ${int.format(n)}`)
+    .join(', ');
+  const scaled = Object.entries(r.settings.weights)
+    .map(([t, w]) => ` ${t} x${w}`)
+    .join(',');
+  return [
+    `Run: ${e.date} (${r.mode}${r.settings.profiled ? ', mnemo under --cpu-prof' : ''})`,
+    `Machine: ${e.cpuModel}, ${e.cores} cores, ${mib(e.memoryBytes)} RAM, ${e.kernel}; other load before the run: ${fixed(e.backgroundCores, 2)} cores busy`,
+    `Versions: mnemo ${r.mnemoVersion} on Node ${e.node}; redis-server ${e.redisServer}; redis-benchmark ${e.redisBenchmark}`,
+    `Load: redis-benchmark -c ${r.settings.clients} -r ${int.format(r.settings.keyspace)} --csv; requests per test ${req}${scaled !== '' ? ` (scaled:${scaled})` : ''}; value sizes ${r.settings.valueSizes.join(', ')} B`,
+  ];
+}
+
+export const BEGIN = '<!-- bench:begin -->';
+export const END = '<!-- bench:end -->';
+
+const INTRO = `# Benchmarks
+
+mnemo and redis-server, side by side in one run on one machine, with \`redis-benchmark\` as the
+load. The section between the markers below is rewritten by every full run of the benchmark.
+
+## How to run
+
+\`\`\`sh
+npm run bench               # full run, under ~10 minutes; rewrites the results below
+npm run bench -- --quick    # smaller run (under 2 minutes); results to the terminal and .bench-out/ only
+npm run bench -- --profile  # also profile mnemo with node --cpu-prof and list its hottest functions
+npm run bench -- --tests SET,GET,LRANGE_100 --sizes 3,1024   # other tests / value sizes (see bench/plan.ts)
+\`\`\`
+
+Both servers are started by the harness on free ports on 127.0.0.1 with no persistence
+(\`redis-server --save '' --appendonly no\`) and are stopped when it ends, also on error or
+Ctrl-C. Raw numbers go to \`.bench-out/results.json\`.
+
+## What the numbers mean
+
+- **requests/s and p50/p99 latency** come from \`redis-benchmark --csv\` (50 clients, random keys
+  out of 1,000,000, pipeline depth 1 and 16). The tests alternate between the servers, so drift
+  in the machine affects both.
+- **Server CPU µs/op** is the figure that compares. On a 2-core machine redis-benchmark itself
+  saturates one core, so requests/s is capped by the client for both servers and says little
+  about either. The harness reads the server's own CPU time (utime + stime from
+  \`/proc/<pid>/stat\`, all threads) before and after each test and divides by the number of
+  requests. The ratio mnemo/redis is how much more CPU mnemo spends per request: 2.00x means
+  twice as much. An MSET request writes 10 keys.
+- **Memory per key** loads N keys (\`key:0000001\` -> \`val1\`, ...) into a fresh server and divides
+  the growth of RSS (\`VmRSS\` from \`/proc/<pid>/status\`) and of INFO \`used_memory\` by N. For mnemo,
+  \`used_memory\` is V8's heapUsed + external, which includes garbage not yet collected.
+- **In-process** times \`MemoryStore.command('SET'|'GET', ...)\` against a plain \`Map\` doing the
+  same: the Map is the floor, the ratio is the cost of the command layer.
+- Absolute numbers depend on the machine; ratios are what compare across machines.
+
+## Latest results
+
+${BEGIN}
+${END}
+`;
+
+/** Replaces the generated section of the docs file, creating the file if needed. */
+export function updateDocs(path: string, section: string): void {
+  let text = existsSync(path) ? readFileSync(path, 'utf8') : INTRO;
+  if (!text.includes(BEGIN) || !text.includes(END)) text = `${text.trimEnd()}\n\n${BEGIN}\n${END}\n`;
+  const start = text.indexOf(BEGIN) + BEGIN.length;
+  const end = text.indexOf(END, start);
+  writeFileSync(path, `${text.slice(0, start)}\n${section.trim()}\n${text.slice(end)}`);
+}
+
+export function markdownSection(r: Results): string {
+  const env = environmentLines(r).map((l) => `- ${l}`);
+  return [env.join('\n'), '', ...tables(r).map(renderMarkdown)].join('\n');
+}

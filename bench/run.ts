@@ -1,0 +1,337 @@
+/**
+ * `npm run bench`: mnemo against redis-server, side by side in one run. Three parts:
+ * redis-benchmark throughput/latency with each server's CPU time per request (tests
+ * alternate between the servers), memory per key after loading N keys into a fresh server of
+ * each kind, and MemoryStore against a plain Map in-process. Prints the tables, writes the raw
+ * results to .bench-out/results.json and (full runs) the tables to docs/benchmarks.md.
+ * Whatever happens (error, Ctrl-C, SIGTERM), every child process is killed before exit.
+ *
+ * Options: --quick, --tests A,B, --sizes 3,1024, --only throughput,memory,inprocess,
+ * --profile (mnemo under node --cpu-prof; top self-time functions), --docs / --no-docs.
+ */
+
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadKey, loadKeys, RespClient } from './client.js';
+import { runInProcess } from './inprocess.js';
+import { runRedisBenchmark } from './loadgen.js';
+import {
+  CATALOGUE,
+  DEFAULT_TESTS,
+  DEFAULT_VALUE_SIZES,
+  FULL,
+  type LoadTest,
+  type Mode,
+  QUICK,
+  withValue,
+} from './plan.js';
+import { cpuMicros, describeEnvironment, rssBytes } from './procstat.js';
+import { newestProfile, summariseProfile } from './profile.js';
+import {
+  environmentLines,
+  type Measurement,
+  type MemoryResult,
+  markdownSection,
+  type Results,
+  renderText,
+  tables,
+  updateDocs,
+} from './report.js';
+import { killAllSync, type ServerProcess, startMnemo, startRedis } from './servers.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const OUT_DIR = join(ROOT, '.bench-out');
+const PROFILE_DIR = join(OUT_DIR, 'prof');
+const LOG_DIR = join(OUT_DIR, 'logs');
+const SERVER_SCRIPT = join(ROOT, 'dist', 'src', 'bin', 'mnemo-server.js');
+const DOCS = join(ROOT, 'docs', 'benchmarks.md');
+const PARTS = ['throughput', 'memory', 'inprocess'] as const;
+type Part = (typeof PARTS)[number];
+
+interface Options {
+  mode: Mode;
+  tests: LoadTest[];
+  sizes: number[];
+  parts: Set<Part>;
+  profile: boolean;
+  docs: boolean;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(2);
+}
+
+function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      tests: { type: 'string' },
+      sizes: { type: 'string' },
+      only: { type: 'string' },
+      profile: { type: 'boolean', default: false },
+      docs: { type: 'boolean' },
+      'no-docs': { type: 'boolean' },
+    },
+    strict: true,
+  });
+  const mode = values.quick ? QUICK : FULL;
+  const names = values.tests?.split(',').map((s) => s.trim().toUpperCase()) ?? [...DEFAULT_TESTS];
+  const tests: LoadTest[] = [];
+  for (const name of names) {
+    const t = CATALOGUE.find((c) => c.name === name);
+    if (t === undefined) fail(`unknown test ${name}; known: ${CATALOGUE.map((c) => c.name).join(', ')}`);
+    tests.push(t);
+  }
+  // Run in catalogue order whatever order they were named in: pops follow their pushes.
+  tests.sort((a, b) => CATALOGUE.indexOf(a) - CATALOGUE.indexOf(b));
+  const sizes = values.sizes?.split(',').map(Number) ?? [...DEFAULT_VALUE_SIZES];
+  if (sizes.some((s) => !Number.isInteger(s) || s < 1)) fail(`bad --sizes ${values.sizes}`);
+  const only = values.only?.split(',').map((s) => s.trim()) ?? [...PARTS];
+  for (const p of only) if (!(PARTS as readonly string[]).includes(p)) fail(`unknown part ${p}`);
+  // Quick and profiled runs must not overwrite the published full-run numbers by accident.
+  const docs = values['no-docs'] ? false : (values.docs ?? (!values.quick && !values.profile));
+  return { mode, tests, sizes, parts: new Set(only as Part[]), profile: values.profile, docs };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function progress(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+async function prepare(server: ServerProcess, test: LoadTest, size: number): Promise<string | undefined> {
+  if (test.prepare === undefined) return undefined;
+  const c = await RespClient.connect(server.port);
+  try {
+    for (const argv of test.prepare) {
+      try {
+        await c.call(...withValue(argv, size));
+      } catch (err) {
+        return `prepare: ${(err as Error).message}`;
+      }
+    }
+    return undefined;
+  } finally {
+    c.close();
+  }
+}
+
+async function measure(
+  server: ServerProcess,
+  test: LoadTest,
+  pipeline: number,
+  size: number,
+  requests: number,
+  mode: Mode,
+): Promise<Measurement> {
+  const base = { test: test.name, pipeline, valueSize: size, server: server.name, requests };
+  const prepError = await prepare(server, test, size);
+  if (prepError !== undefined) {
+    return {
+      ...base,
+      wallMs: 0,
+      cpuUs: 0,
+      cpuSysUs: 0,
+      cpuUsPerOp: Number.NaN,
+      cpuShare: 0,
+      error: prepError,
+    };
+  }
+  const cpu0 = cpuMicros(server.pid);
+  const t0 = performance.now();
+  const outcome = await runRedisBenchmark(test, {
+    port: server.port,
+    clients: mode.clients,
+    requests,
+    keyspace: mode.keyspace,
+    pipeline,
+    valueSize: size,
+    timeoutMs: mode.runTimeoutMs,
+  });
+  const wallMs = performance.now() - t0;
+  const cpu1 = cpuMicros(server.pid);
+  const cpuUs = cpu1.total - cpu0.total;
+  return {
+    ...base,
+    wallMs,
+    cpuUs,
+    cpuSysUs: cpu1.sys - cpu0.sys,
+    cpuUsPerOp: cpuUs / requests,
+    cpuShare: cpuUs / (wallMs * 1000),
+    ...(outcome.row !== undefined ? { row: outcome.row } : { error: outcome.error }),
+  };
+}
+
+function describe(m: Measurement): string {
+  if (m.row === undefined) return `error: ${m.error}`;
+  return [
+    `${Math.round(m.row.rps).toLocaleString('en-US').padStart(9)} rps`,
+    `p50 ${m.row.p50Ms.toFixed(3)} p99 ${m.row.p99Ms.toFixed(3)} ms`,
+    `cpu ${m.cpuUsPerOp.toFixed(2)} µs/op (${Math.round(m.cpuShare * 100)}% of a core, ${Math.round((m.cpuSysUs * 100) / (m.cpuUs || 1))}% sys)`,
+  ].join('  ');
+}
+
+async function throughput(opts: Options, results: Results, started: ServerProcess[]): Promise<void> {
+  const mnemo = await startMnemo(LOG_DIR, SERVER_SCRIPT, opts.profile ? { profileDir: PROFILE_DIR } : {});
+  started.push(mnemo);
+  const redis = await startRedis(LOG_DIR);
+  started.push(redis);
+  const total = opts.sizes.length * opts.mode.requests.size * opts.tests.length * 2;
+  let done = 0;
+  let turn = 0;
+  try {
+    for (const size of opts.sizes) {
+      for (const [pipeline, count] of opts.mode.requests) {
+        for (const test of opts.tests) {
+          const requests = Math.max(1000, Math.round(count * (test.weight ?? 1)));
+          // Alternate who goes first so that neither server always runs on a warmer machine.
+          const order = turn++ % 2 === 0 ? [mnemo, redis] : [redis, mnemo];
+          for (const server of order) {
+            const m = await measure(server, test, pipeline, size, requests, opts.mode);
+            results.throughput.push(m);
+            done++;
+            progress(
+              `[${String(done).padStart(3)}/${total}] ${`${test.name} P${pipeline} ${size}B`.padEnd(20)} ${server.name.padEnd(5)} ${describe(m)}`,
+            );
+          }
+        }
+      }
+    }
+  } finally {
+    await Promise.all([mnemo.stop(), redis.stop()]);
+  }
+  if (opts.profile) {
+    const file = newestProfile(PROFILE_DIR);
+    if (file === undefined) progress('no CPU profile was written by mnemo');
+    else results.profile = summariseProfile(file, 10);
+  }
+}
+
+async function memoryOf(server: ServerProcess, keys: number): Promise<MemoryResult> {
+  const c = await RespClient.connect(server.port);
+  try {
+    await c.call('PING');
+    await sleep(500);
+    const usedOf = async () => Number((await c.info('memory')).get('used_memory'));
+    const rssBefore = rssBytes(server.pid);
+    const usedBefore = await usedOf();
+    const loadMs = await loadKeys(server.port, keys);
+    await sleep(1000);
+    const size = await c.call('DBSIZE');
+    if (size !== keys) throw new Error(`${server.name}: DBSIZE ${String(size)} after loading ${keys} keys`);
+    const width = Math.max(7, String(keys).length);
+    const last = await c.call('GET', loadKey(keys, width));
+    if (last !== `val${keys}`) throw new Error(`${server.name}: last key holds ${String(last)}`);
+    const rssAfter = rssBytes(server.pid);
+    const usedAfter = await usedOf();
+    return {
+      server: server.name,
+      keys,
+      loadMs,
+      rssBefore,
+      rssAfter,
+      usedBefore,
+      usedAfter,
+      rssPerKey: (rssAfter - rssBefore) / keys,
+      usedPerKey: (usedAfter - usedBefore) / keys,
+    };
+  } finally {
+    c.close();
+  }
+}
+
+async function memory(opts: Options, results: Results, started: ServerProcess[]): Promise<void> {
+  const starters = [() => startMnemo(LOG_DIR, SERVER_SCRIPT), () => startRedis(LOG_DIR)];
+  for (const start of starters) {
+    const server = await start();
+    started.push(server);
+    try {
+      const m = await memoryOf(server, opts.mode.memoryKeys);
+      results.memory.push(m);
+      progress(
+        `memory ${server.name.padEnd(5)} ${m.keys} keys in ${(m.loadMs / 1000).toFixed(2)} s: ${m.rssPerKey.toFixed(1)} B/key RSS, ${m.usedPerKey.toFixed(1)} B/key used_memory`,
+      );
+    } finally {
+      await server.stop();
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const opts = parseOptions(process.argv.slice(2));
+  if (!existsSync(SERVER_SCRIPT)) fail(`${SERVER_SCRIPT} is missing: build first (npm run build)`);
+  rmSync(LOG_DIR, { recursive: true, force: true });
+  mkdirSync(LOG_DIR, { recursive: true });
+  if (opts.profile) rmSync(PROFILE_DIR, { recursive: true, force: true });
+  const weights: Record<string, number> = {};
+  for (const t of opts.tests) if (t.weight !== undefined && t.weight !== 1) weights[t.name] = t.weight;
+  const results: Results = {
+    mode: opts.mode.name,
+    env: await describeEnvironment(),
+    mnemoVersion: (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string })
+      .version,
+    settings: {
+      clients: opts.mode.clients,
+      keyspace: opts.mode.keyspace,
+      requests: Object.fromEntries([...opts.mode.requests].map(([p, n]) => [String(p), n])),
+      tests: opts.tests.map((t) => t.name),
+      weights,
+      valueSizes: opts.sizes,
+      memoryKeys: opts.mode.memoryKeys,
+      inProcessOps: opts.mode.inProcessOps,
+      profiled: opts.profile,
+    },
+    throughput: [],
+    memory: [],
+  };
+  if (results.env.backgroundCores > 0.25) {
+    progress(
+      `warning: other processes keep ${results.env.backgroundCores.toFixed(2)} of ${results.env.cores} cores busy; the figures will be skewed`,
+    );
+  }
+  const started: ServerProcess[] = [];
+  const t0 = performance.now();
+  try {
+    if (opts.parts.has('throughput')) await throughput(opts, results, started);
+    if (opts.parts.has('memory')) await memory(opts, results, started);
+    if (opts.parts.has('inprocess')) {
+      results.inProcess = runInProcess(opts.mode.inProcessOps);
+      progress('in-process done');
+    }
+  } finally {
+    await Promise.all(started.map((s) => s.stop()));
+  }
+  progress(`finished in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
+
+  const jsonPath = join(OUT_DIR, 'results.json');
+  writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
+  const out = [environmentLines(results).join('\n'), ...tables(results).map(renderText)];
+  process.stdout.write(`${out.join('\n\n')}\n`);
+  if (opts.docs) {
+    mkdirSync(dirname(DOCS), { recursive: true });
+    updateDocs(DOCS, markdownSection(results));
+  }
+  process.stdout.write(
+    `raw results: ${relative(ROOT, jsonPath)}${opts.docs ? `; tables: ${relative(ROOT, DOCS)}` : ''}\n`,
+  );
+}
+
+// Servers and redis-benchmark are our children: they must not outlive this process.
+process.on('exit', killAllSync);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    process.stderr.write(`\nbench: ${signal}, stopping the servers\n`);
+    killAllSync();
+    process.exit(130);
+  });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  killAllSync();
+  process.exit(1);
+});

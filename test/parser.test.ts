@@ -112,7 +112,8 @@ function checkAllWays(input: Buffer, expected: Outcome, limits: ParserLimits = D
       got.error === expected.error &&
         got.commands.length === expected.commands.length &&
         got.commands.every(
-          (c, i) => c.length === expected.commands[i]!.length && c.every((a, j) => a === expected.commands[i]![j]),
+          (c, i) =>
+            c.length === expected.commands[i]!.length && c.every((a, j) => a === expected.commands[i]![j]),
         ),
       `${how}: got ${show(got)}, expected ${show(expected)}`,
     );
@@ -174,7 +175,11 @@ describe('RequestParser: valid input fed every way', () => {
       commands: [['SET', 'k\r\n', '\r\n*1\r\n$4\r\n\0\xff\x80\r']],
     },
     { name: '*0 is an empty command', input: `*0\r\n${multibulk('PING')}`, commands: [[], ['PING']] },
-    { name: '*-1 is an empty command', input: `*-1\r\n*-5\r\n${multibulk('PING')}`, commands: [[], [], ['PING']] },
+    {
+      name: '*-1 is an empty command',
+      input: `*-1\r\n*-5\r\n${multibulk('PING')}`,
+      commands: [[], [], ['PING']],
+    },
     {
       name: 'the two bytes after a bulk are skipped unchecked (Redis leniency)',
       input: `*1\r\n$4\r\nPINGxy${multibulk('ECHO', 'a')}`,
@@ -182,7 +187,7 @@ describe('RequestParser: valid input fed every way', () => {
     },
     { name: 'inline with CRLF', input: 'PING\r\n', commands: [['PING']] },
     { name: 'inline with a bare LF', input: 'PING\n', commands: [['PING']] },
-        // Blanks between arguments are isspace(), but only space, tab, CR and LF end an argument.
+    // Blanks between arguments are isspace(), but only space, tab, CR and LF end an argument.
     { name: 'inline with extra blanks', input: ' \t SET   a \v b\f \f\r\n', commands: [['SET', 'a', 'b\f']] },
     {
       name: 'inline quotes and escapes',
@@ -209,7 +214,17 @@ describe('RequestParser: valid input fed every way', () => {
         '*-1\r\n' +
         multibulk('MSET', 'k1', 'v1', 'k2', '') +
         'PING\r\n',
-      commands: [['SET', 'a', '1'], ['GET', 'a'], [], [], ['ECHO', '\r\n'], ['ECHO', 'x y'], [], ['MSET', 'k1', 'v1', 'k2', ''], ['PING']],
+      commands: [
+        ['SET', 'a', '1'],
+        ['GET', 'a'],
+        [],
+        [],
+        ['ECHO', '\r\n'],
+        ['ECHO', 'x y'],
+        [],
+        ['MSET', 'k1', 'v1', 'k2', ''],
+        ['PING'],
+      ],
     },
     {
       name: 'an inline line of exactly 64 KB',
@@ -282,7 +297,11 @@ describe('RequestParser: big bulks (the >= 32 KB path)', () => {
     const size = 10 * 1024 * 1024;
     const data = Buffer.alloc(size);
     for (let i = 0; i < size; i++) data[i] = (i * 31 + (i >> 8)) & 0xff;
-    const input = Buffer.concat([bin(`*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$${size}\r\n`), data, bin(`\r\n${multibulk('PING')}`)]);
+    const input = Buffer.concat([
+      bin(`*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$${size}\r\n`),
+      data,
+      bin(`\r\n${multibulk('PING')}`),
+    ]);
     const expected = data.latin1Slice();
     const ways: Array<[string, Iterable<Buffer>]> = [
       ['whole', [input]],
@@ -328,15 +347,27 @@ const HOSTILE: HostileCase[] = [
   { name: 'multibulk count with a plus sign', input: '*+1\r\n', error: 'invalid multibulk length' },
   { name: 'multibulk count with a leading zero', input: '*01\r\n', error: 'invalid multibulk length' },
   { name: 'multibulk count -0', input: `*-0\r\n${multibulk('PING')}`, error: 'invalid multibulk length' },
-  { name: 'multibulk count beyond int64', input: `*${'1'.repeat(30)}\r\n`, error: 'invalid multibulk length' },
-  { name: 'multibulk count ended by a bare LF', input: '*1\n$4\r\nPING\r\n', error: 'invalid multibulk length' },
+  {
+    name: 'multibulk count beyond int64',
+    input: `*${'1'.repeat(30)}\r\n`,
+    error: 'invalid multibulk length',
+  },
+  {
+    name: 'multibulk count ended by a bare LF',
+    input: '*1\n$4\r\nPING\r\n',
+    error: 'invalid multibulk length',
+  },
   { name: 'bulk length -1', input: '*1\r\n$-1\r\n', error: 'invalid bulk length' },
   { name: 'bulk length -0', input: '*1\r\n$-0\r\n', error: 'invalid bulk length' },
   { name: 'bulk length not a number', input: '*1\r\n$abc\r\n', error: 'invalid bulk length' },
   { name: 'bulk length empty', input: '*1\r\n$\r\n', error: 'invalid bulk length' },
   { name: 'bulk length with a plus sign', input: '*1\r\n$+4\r\nPING\r\n', error: 'invalid bulk length' },
   { name: 'bulk length with a leading zero', input: '*1\r\n$04\r\nPING\r\n', error: 'invalid bulk length' },
-  { name: 'bulk length over proto-max-bulk-len', input: '*1\r\n$536870913\r\n', error: 'invalid bulk length' },
+  {
+    name: 'bulk length over proto-max-bulk-len',
+    input: '*1\r\n$536870913\r\n',
+    error: 'invalid bulk length',
+  },
   { name: 'bulk length beyond int64', input: `*1\r\n$${'1'.repeat(30)}\r\n`, error: 'invalid bulk length' },
   { name: 'bulk length ended by a bare LF', input: '*1\r\n$4\nPING\r\n', error: 'invalid bulk length' },
   { name: "a bulk that does not start with '$'", input: '*1\r\nx\r\n', error: "expected '$', got 'x'" },
@@ -347,8 +378,16 @@ const HOSTILE: HostileCase[] = [
     error: "expected '$', got '*'",
   },
   { name: 'a multibulk count line over 64 KB', input: `*${longDigits}`, error: 'too big mbulk count string' },
-  { name: 'a bulk length line over 64 KB', input: `*1\r\n$${longDigits}`, error: 'too big bulk count string' },
-  { name: 'an inline line over 64 KB', input: `PING${' '.repeat(INLINE_MAX_SIZE)}`, error: 'too big inline request' },
+  {
+    name: 'a bulk length line over 64 KB',
+    input: `*1\r\n$${longDigits}`,
+    error: 'too big bulk count string',
+  },
+  {
+    name: 'an inline line over 64 KB',
+    input: `PING${' '.repeat(INLINE_MAX_SIZE)}`,
+    error: 'too big inline request',
+  },
   {
     name: 'a command, then an inline line over 64 KB',
     input: multibulk('PING') + 'x'.repeat(INLINE_MAX_SIZE + 1),
@@ -357,7 +396,11 @@ const HOSTILE: HostileCase[] = [
   },
   { name: 'unbalanced double quote', input: 'set "a\r\n', error: 'unbalanced quotes in request' },
   { name: 'unbalanced single quote', input: "set 'a\r\n", error: 'unbalanced quotes in request' },
-  { name: 'closing quote followed by a letter', input: 'set "a"b c\r\n', error: 'unbalanced quotes in request' },
+  {
+    name: 'closing quote followed by a letter',
+    input: 'set "a"b c\r\n',
+    error: 'unbalanced quotes in request',
+  },
   { name: 'a quote opened inside a word', input: "ECHO a'b\r\n", error: 'unbalanced quotes in request' },
   { name: 'an escaped closing quote', input: 'ECHO "a\\"\r\n', error: 'unbalanced quotes in request' },
   {
@@ -424,7 +467,11 @@ describe('RequestParser: hostile input (exact Redis error text)', () => {
     const ok = 'x'.repeat(1000);
     checkAllWays(bin(multibulk('SET', 'k', ok)), { commands: [['SET', 'k', ok]], error: null }, limits);
     checkAllWays(bin('*1\r\n$1001\r\n'), { commands: [], error: 'invalid bulk length' }, limits);
-    checkAllWays(bin(multibulk('a', 'b', 'c', 'd', 'e')), { commands: [['a', 'b', 'c', 'd', 'e']], error: null }, limits);
+    checkAllWays(
+      bin(multibulk('a', 'b', 'c', 'd', 'e')),
+      { commands: [['a', 'b', 'c', 'd', 'e']], error: null },
+      limits,
+    );
     checkAllWays(bin('*6\r\n'), { commands: [], error: 'invalid multibulk length' }, limits);
   });
 
@@ -458,7 +505,10 @@ const argument = fc.oneof(
   {
     weight: 1,
     arbitrary: fc
-      .record({ len: fc.integer({ min: 32 * 1024 - 2, max: 80_000 }), byte: fc.integer({ min: 0, max: 255 }) })
+      .record({
+        len: fc.integer({ min: 32 * 1024 - 2, max: 80_000 }),
+        byte: fc.integer({ min: 0, max: 255 }),
+      })
       .map(({ len, byte }) => String.fromCharCode(byte).repeat(len - 3) + '\r\n*'),
   },
 );
@@ -474,7 +524,9 @@ describe('RequestParser: properties', () => {
         fc.array(fc.boolean(), { maxLength: 40 }),
         (cmds, rawPoints, drains) => {
           const { bytes, ends } = multibulkTokenEnds(cmds);
-          const points = [...new Set(rawPoints.map((p) => p % Math.max(1, bytes.length)))].sort((a, b) => a - b);
+          const points = [...new Set(rawPoints.map((p) => p % Math.max(1, bytes.length)))].sort(
+            (a, b) => a - b,
+          );
           const chunks = splitAt(bytes, points);
           const p = new RequestParser(DEFAULT_LIMITS);
           const got: string[][] = [];
@@ -521,7 +573,9 @@ describe('RequestParser: properties', () => {
         (cmds, rawPoints, crlf) => {
           const text = cmds.map((argv) => argv.map(quote).join(' ') + (crlf ? '\r\n' : '\n')).join('');
           const bytes = bin(text);
-          const points = [...new Set(rawPoints.map((p) => p % Math.max(1, bytes.length)))].sort((a, b) => a - b);
+          const points = [...new Set(rawPoints.map((p) => p % Math.max(1, bytes.length)))].sort(
+            (a, b) => a - b,
+          );
           const got = feed(splitAt(bytes, points));
           assert.equal(got.error, null);
           assert.deepEqual(got.commands, cmds);
@@ -533,15 +587,19 @@ describe('RequestParser: properties', () => {
 
   it('pending bytes of inline input: everything after the last complete line', () => {
     fc.assert(
-      fc.property(fc.array(fc.stringMatching(/^[a-z ]{0,20}$/), { minLength: 1, maxLength: 10 }), fc.nat(), (lines, cut) => {
-        const text = lines.map((l) => `${l}\n`).join('');
-        const at = cut % (text.length + 1);
-        const p = new RequestParser(DEFAULT_LIMITS);
-        p.push(bin(text.slice(0, at)));
-        while (p.next() !== null);
-        const lastNl = text.slice(0, at).lastIndexOf('\n');
-        assert.equal(p.pendingBytes, at - (lastNl + 1));
-      }),
+      fc.property(
+        fc.array(fc.stringMatching(/^[a-z ]{0,20}$/), { minLength: 1, maxLength: 10 }),
+        fc.nat(),
+        (lines, cut) => {
+          const text = lines.map((l) => `${l}\n`).join('');
+          const at = cut % (text.length + 1);
+          const p = new RequestParser(DEFAULT_LIMITS);
+          p.push(bin(text.slice(0, at)));
+          while (p.next() !== null);
+          const lastNl = text.slice(0, at).lastIndexOf('\n');
+          assert.equal(p.pendingBytes, at - (lastNl + 1));
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -595,7 +653,26 @@ describe('splitArgs', () => {
 
     it('RPUSH k <line> stores the same elements (or fails the same way)', async () => {
       // No NUL here: a NUL stalls an inline line in Redis (tested above).
-      const alphabet = ['a', 'b', 'x', '4', 'F', 'n', ' ', ' ', '\t', '\r', '\v', '"', '"', "'", "'", '\\', '\\', '\xff'];
+      const alphabet = [
+        'a',
+        'b',
+        'x',
+        '4',
+        'F',
+        'n',
+        ' ',
+        ' ',
+        '\t',
+        '\r',
+        '\v',
+        '"',
+        '"',
+        "'",
+        "'",
+        '\\',
+        '\\',
+        '\xff',
+      ];
       const rnd = prng(4242);
       let client = await RawClient.connect(redis!.port);
       try {

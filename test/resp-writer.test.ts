@@ -86,9 +86,19 @@ const BYTE_CASES: ByteCase[] = [
     resp2: '$3\r\n\r\n\xfe\r\n',
     resp3: '$3\r\n\r\n\xfe\r\n',
   },
-  { name: 'bulkBytes empty', build: (w) => w.bulkBytes(new Uint8Array(4), 2, 2), resp2: '$0\r\n\r\n', resp3: '$0\r\n\r\n' },
+  {
+    name: 'bulkBytes empty',
+    build: (w) => w.bulkBytes(new Uint8Array(4), 2, 2),
+    resp2: '$0\r\n\r\n',
+    resp3: '$0\r\n\r\n',
+  },
   { name: 'bulkInt small', build: (w) => w.bulkInt(7), resp2: '$1\r\n7\r\n', resp3: '$1\r\n7\r\n' },
-  { name: 'bulkInt negative', build: (w) => w.bulkInt(-12345), resp2: '$6\r\n-12345\r\n', resp3: '$6\r\n-12345\r\n' },
+  {
+    name: 'bulkInt negative',
+    build: (w) => w.bulkInt(-12345),
+    resp2: '$6\r\n-12345\r\n',
+    resp3: '$6\r\n-12345\r\n',
+  },
   {
     name: 'bulkInt int64 min as bigint',
     build: (w) => w.bulkInt(-9223372036854775808n),
@@ -126,8 +136,18 @@ const BYTE_CASES: ByteCase[] = [
     resp2: '$19\r\n0.10000000000000001\r\n',
     resp3: ',0.10000000000000001\r\n',
   },
-  { name: 'double inf', build: (w) => w.double(Number.POSITIVE_INFINITY), resp2: '$3\r\ninf\r\n', resp3: ',inf\r\n' },
-  { name: 'double -inf', build: (w) => w.double(Number.NEGATIVE_INFINITY), resp2: '$4\r\n-inf\r\n', resp3: ',-inf\r\n' },
+  {
+    name: 'double inf',
+    build: (w) => w.double(Number.POSITIVE_INFINITY),
+    resp2: '$3\r\ninf\r\n',
+    resp3: ',inf\r\n',
+  },
+  {
+    name: 'double -inf',
+    build: (w) => w.double(Number.NEGATIVE_INFINITY),
+    resp2: '$4\r\n-inf\r\n',
+    resp3: ',-inf\r\n',
+  },
   { name: 'double -0', build: (w) => w.double(-0), resp2: '$2\r\n-0\r\n', resp3: ',-0\r\n' },
   { name: 'bool true', build: (w) => w.bool(true), resp2: ':1\r\n', resp3: '#t\r\n' },
   { name: 'bool false', build: (w) => w.bool(false), resp2: ':0\r\n', resp3: '#f\r\n' },
@@ -195,7 +215,12 @@ const BYTE_CASES: ByteCase[] = [
     resp2: '*3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$5\r\nhello\r\n',
     resp3: '>3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$5\r\nhello\r\n',
   },
-  { name: 'array with a 5-digit count', build: (w) => w.array(12345), resp2: '*12345\r\n', resp3: '*12345\r\n' },
+  {
+    name: 'array with a 5-digit count',
+    build: (w) => w.array(12345),
+    resp2: '*12345\r\n',
+    resp3: '*12345\r\n',
+  },
   {
     name: 'nested containers',
     build: (w) => {
@@ -214,8 +239,14 @@ const BYTE_CASES: ByteCase[] = [
 describe('RespWriter: exact bytes', () => {
   for (const c of BYTE_CASES) {
     it(c.name, () => {
-      assert.equal(showRaw(Buffer.from(encode(2, c.build), 'latin1')), showRaw(Buffer.from(c.resp2, 'latin1')));
-      assert.equal(showRaw(Buffer.from(encode(3, c.build), 'latin1')), showRaw(Buffer.from(c.resp3, 'latin1')));
+      assert.equal(
+        showRaw(Buffer.from(encode(2, c.build), 'latin1')),
+        showRaw(Buffer.from(c.resp2, 'latin1')),
+      );
+      assert.equal(
+        showRaw(Buffer.from(encode(3, c.build), 'latin1')),
+        showRaw(Buffer.from(c.resp3, 'latin1')),
+      );
     });
   }
 
@@ -237,7 +268,12 @@ interface OracleCase {
   build: (w: Reply) => void;
 }
 
-const lua = (script: string, ...args: string[]): string[] => ['EVAL', `redis.setresp(3); ${script}`, '0', ...args];
+const lua = (script: string, ...args: string[]): string[] => [
+  'EVAL',
+  `redis.setresp(3); ${script}`,
+  '0',
+  ...args,
+];
 
 const ORACLE_CASES: OracleCase[] = [
   { name: 'ok', redis: [['SET', 'k', 'v']], build: (w) => w.ok() },
@@ -253,8 +289,22 @@ const ORACLE_CASES: OracleCase[] = [
     build: (w) => w.error('ERR Unsupported option a\r\n'),
   },
   { name: 'binary bulk', redis: [['ECHO', '\0\r\n\xff']], build: (w) => w.bulk('\0\r\n\xff') },
-  { name: 'int-encoded string', redis: [['SET', 'n', '-12345'], ['GET', 'n']], build: (w) => w.bulkInt(-12345) },
-  { name: 'integer', redis: [['SET', 'n', '10'], ['INCRBY', 'n', '-15']], build: (w) => w.int(-5) },
+  {
+    name: 'int-encoded string',
+    redis: [
+      ['SET', 'n', '-12345'],
+      ['GET', 'n'],
+    ],
+    build: (w) => w.bulkInt(-12345),
+  },
+  {
+    name: 'integer',
+    redis: [
+      ['SET', 'n', '10'],
+      ['INCRBY', 'n', '-15'],
+    ],
+    build: (w) => w.int(-5),
+  },
   { name: 'null bulk', redis: [['GET', 'missing']], build: (w) => w.nil() },
   { name: 'null array', redis: [['LPOP', 'missing', '2']], build: (w) => w.nilArray() },
   { name: 'null from Lua', redis: [lua('return nil')], build: (w) => w.nil() },
@@ -302,7 +352,10 @@ const ORACLE_CASES: OracleCase[] = [
   },
   {
     name: 'array with a null inside',
-    redis: [['SET', 'a', 'x'], ['MGET', 'a', 'missing']],
+    redis: [
+      ['SET', 'a', 'x'],
+      ['MGET', 'a', 'missing'],
+    ],
     build: (w) => {
       w.array(2);
       w.bulk('x');
@@ -361,7 +414,10 @@ describe('RespWriter: the same bytes as redis-server', () => {
         const script = 'redis.setresp(3); return {double=tonumber(ARGV[1])}';
         const replies = await client.send(values.map((v) => ['EVAL', script, '0', jsRepr(v)]));
         for (let i = 0; i < values.length; i++) {
-          const ours = Buffer.from(encode(resp, (w) => w.double(values[i]!)), 'latin1');
+          const ours = Buffer.from(
+            encode(resp, (w) => w.double(values[i]!)),
+            'latin1',
+          );
           assert.equal(showRaw(ours), showRaw(replies[i]!), `value ${jsRepr(values[i]!)}`);
         }
       } finally {
@@ -383,15 +439,65 @@ function jsRepr(d: number): string {
 }
 
 const FIXED_DOUBLES = [
-  0, -0, 0.1, 1.1, 1e20, 1.5e-5, 123456789012345678, -123456789012345678, 5e-324, -5e-324, 2.2250738585072014e-308,
-  1.7976931348623157e308, -1.7976931348623157e308, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1, -1, 10,
-  100, 1e16, 1e17, 1e18, 99999999999999999, 9.999999999999999e16, 12345678901234567, 0.0001, 0.00001, 0.000123,
-  1e-4, 9.99999999999999e-5, 0.30000000000000004, 1 / 3, 2 / 3, Math.PI, -Math.E, 2 ** 53, 2 ** 53 + 2, 2 ** 63,
-  2 ** 64, 3.5, 0.5, 1e21, 1e22, 1e23, 123.456, -0.000001, 4.35, 1e-7, 1.0000000000000002, 0.9999999999999999,
+  0,
+  -0,
+  0.1,
+  1.1,
+  1e20,
+  1.5e-5,
+  Number('123456789012345678'),
+  -Number('123456789012345678'),
+  5e-324,
+  -5e-324,
+  2.2250738585072014e-308,
+  1.7976931348623157e308,
+  -1.7976931348623157e308,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+  1,
+  -1,
+  10,
+  100,
+  1e16,
+  1e17,
+  1e18,
+  Number('99999999999999999'),
+  Number('9.999999999999999e16'),
+  Number('12345678901234567'),
+  0.0001,
+  0.00001,
+  0.000123,
+  1e-4,
+  9.99999999999999e-5,
+  0.30000000000000004,
+  1 / 3,
+  2 / 3,
+  Math.PI,
+  -Math.E,
+  2 ** 53,
+  2 ** 53 + 2,
+  2 ** 63,
+  2 ** 64,
+  3.5,
+  0.5,
+  1e21,
+  1e22,
+  1e23,
+  123.456,
+  -0.000001,
+  4.35,
+  1e-7,
+  1.0000000000000002,
+  0.9999999999999999,
   8.5e-310,
   // Exact ties at the 17th digit: printf rounds them to even, JS's toPrecision away from zero.
-  1000000000000000.25, 1000000000000000.75, 123456789012345.625, 123456789012345.875, -1000000000000000.25,
-  450359962737049.625, 450359962737049.875,
+  Number('1000000000000000.25'),
+  Number('1000000000000000.75'),
+  Number('123456789012345.625'),
+  Number('123456789012345.875'),
+  -Number('1000000000000000.25'),
+  Number('450359962737049.625'),
+  Number('450359962737049.875'),
 ];
 
 /** Fixed values, powers of ten and their neighbours, and random bit patterns (no NaN). */
@@ -445,19 +551,19 @@ describe("formatDouble17g: printf's %.17g", () => {
   });
 
   it('breaks exact ties to even, like glibc', () => {
-    assert.equal(formatDouble17g(1000000000000000.25), '1000000000000000.2');
-    assert.equal(formatDouble17g(1000000000000000.75), '1000000000000000.8');
-    assert.equal(formatDouble17g(-123456789012345.625), '-123456789012345.62');
-    assert.equal(formatDouble17g(123456789012345.875), '123456789012345.88');
-    assert.equal(formatDouble17g(450359962737049.625), '450359962737049.62');
-    assert.equal(formatDouble17g(450359962737049.875), '450359962737049.88');
+    assert.equal(formatDouble17g(Number('1000000000000000.25')), '1000000000000000.2');
+    assert.equal(formatDouble17g(Number('1000000000000000.75')), '1000000000000000.8');
+    assert.equal(formatDouble17g(-Number('123456789012345.625')), '-123456789012345.62');
+    assert.equal(formatDouble17g(Number('123456789012345.875')), '123456789012345.88');
+    assert.equal(formatDouble17g(Number('450359962737049.625')), '450359962737049.62');
+    assert.equal(formatDouble17g(Number('450359962737049.875')), '450359962737049.88');
   });
 
   it('chooses the notation from the rounded exponent', () => {
     assert.equal(formatDouble17g(0.0000999999999999999), '9.9999999999999896e-05');
     assert.equal(formatDouble17g(0.0001), '0.0001');
-    assert.equal(formatDouble17g(99999999999999999), '1e+17');
-    assert.equal(formatDouble17g(12345678901234567), '12345678901234568');
+    assert.equal(formatDouble17g(Number('99999999999999999')), '1e+17');
+    assert.equal(formatDouble17g(Number('12345678901234567')), '12345678901234568');
     assert.equal(formatDouble17g(1e-5), '1.0000000000000001e-05');
   });
 
@@ -572,22 +678,70 @@ describe('ValueWriter: JS values for the library', () => {
   };
 
   it('scalars', () => {
-    assert.equal(value((w) => w.ok()), 'OK');
-    assert.equal(value((w) => w.simple('PONG')), 'PONG');
-    assert.equal(value((w) => w.bulk('abc')), 'abc');
-    assert.equal(value((w) => w.int(42)), 42);
-    assert.equal(value((w) => w.int(42n)), 42);
-    assert.equal(value((w) => w.int(9223372036854775807n)), 9223372036854775807n);
-    assert.equal(value((w) => w.int(-9007199254740992n)), -9007199254740992n);
-    assert.equal(value((w) => w.bulkInt(-5)), '-5');
-    assert.equal(value((w) => w.nil()), null);
-    assert.equal(value((w) => w.nilArray()), null);
-    assert.equal(value((w) => w.double(0.1)), 0.1);
-    assert.equal(value((w) => w.double(Number.NEGATIVE_INFINITY)), Number.NEGATIVE_INFINITY);
-    assert.equal(value((w) => w.bool(true)), true);
-    assert.equal(value((w) => w.bool(false)), false);
-    assert.equal(value((w) => w.bigNumber('123456789012345678901234567890')), 123456789012345678901234567890n);
-    assert.equal(value((w) => w.verbatim('text')), 'text');
+    assert.equal(
+      value((w) => w.ok()),
+      'OK',
+    );
+    assert.equal(
+      value((w) => w.simple('PONG')),
+      'PONG',
+    );
+    assert.equal(
+      value((w) => w.bulk('abc')),
+      'abc',
+    );
+    assert.equal(
+      value((w) => w.int(42)),
+      42,
+    );
+    assert.equal(
+      value((w) => w.int(42n)),
+      42,
+    );
+    assert.equal(
+      value((w) => w.int(9223372036854775807n)),
+      9223372036854775807n,
+    );
+    assert.equal(
+      value((w) => w.int(-9007199254740992n)),
+      -9007199254740992n,
+    );
+    assert.equal(
+      value((w) => w.bulkInt(-5)),
+      '-5',
+    );
+    assert.equal(
+      value((w) => w.nil()),
+      null,
+    );
+    assert.equal(
+      value((w) => w.nilArray()),
+      null,
+    );
+    assert.equal(
+      value((w) => w.double(0.1)),
+      0.1,
+    );
+    assert.equal(
+      value((w) => w.double(Number.NEGATIVE_INFINITY)),
+      Number.NEGATIVE_INFINITY,
+    );
+    assert.equal(
+      value((w) => w.bool(true)),
+      true,
+    );
+    assert.equal(
+      value((w) => w.bool(false)),
+      false,
+    );
+    assert.equal(
+      value((w) => w.bigNumber('123456789012345678901234567890')),
+      123456789012345678901234567890n,
+    );
+    assert.equal(
+      value((w) => w.verbatim('text')),
+      'text',
+    );
   });
 
   it('errors become ReplyError values with the one-line text', () => {
@@ -631,12 +785,21 @@ describe('ValueWriter: JS values for the library', () => {
 
   it('bulk decodings: utf8, buffer, binary', () => {
     const utf8Bytes = Buffer.from('héllo ✓', 'utf8').latin1Slice();
-    assert.equal(value((w) => w.bulk(utf8Bytes)), 'héllo ✓');
-    assert.equal(value((w) => w.bulk(utf8Bytes), 'binary'), utf8Bytes);
+    assert.equal(
+      value((w) => w.bulk(utf8Bytes)),
+      'héllo ✓',
+    );
+    assert.equal(
+      value((w) => w.bulk(utf8Bytes), 'binary'),
+      utf8Bytes,
+    );
     const buf = value((w) => w.bulk('\xff\0a'), 'buffer');
     assert.ok(Buffer.isBuffer(buf) && buf.equals(Buffer.from([0xff, 0, 0x61])));
     const bytes = Uint8Array.from([1, 0xc3, 0xa9, 2]);
-    assert.equal(value((w) => w.bulkBytes(bytes, 1, 3)), 'é');
+    assert.equal(
+      value((w) => w.bulkBytes(bytes, 1, 3)),
+      'é',
+    );
     const b2 = value((w) => w.bulkBytes(bytes, 0, 4), 'buffer');
     assert.ok(Buffer.isBuffer(b2) && b2.equals(Buffer.from(bytes)));
     const bi = value((w) => w.bulkInt(12), 'buffer');

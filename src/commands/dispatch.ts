@@ -7,7 +7,7 @@
 
 import type { Client } from './client.js';
 import { E, ReplyError } from './errors.js';
-import type { Command } from './spec.js';
+import { type Command, F } from './spec.js';
 
 /** Resolves argv to a command record, or writes the rejection and returns null. */
 export function resolve(c: Client, argv: string[]): Command | null {
@@ -30,6 +30,12 @@ export function resolve(c: Client, argv: string[]): Command | null {
   const arity = cmd.arity;
   if ((arity > 0 && argc !== arity) || argc < -arity) {
     reject(c, cmd, E.WRONG_ARGS(cmd.fullName));
+    return null;
+  }
+  // authRequired(): with requirepass set, a client that has not authenticated may run only
+  // no_auth commands (AUTH, HELLO, QUIT, RESET). Checked after arity, as Redis does.
+  if (!c.authenticated && (cmd.bits & F.NO_AUTH) === 0 && c.inst.config.string('requirepass') !== '') {
+    reject(c, cmd, E.NOAUTH);
     return null;
   }
   return cmd;

@@ -9,6 +9,7 @@ import { ReplyError } from '../protocol/reply.js';
 
 export const E = {
   SYNTAX: 'ERR syntax error',
+  NOAUTH: 'NOAUTH Authentication required.',
   WRONGTYPE: 'WRONGTYPE Operation against a key holding the wrong kind of value',
   NOT_INTEGER: 'ERR value is not an integer or out of range',
   NOT_FLOAT: 'ERR value is not a valid float',

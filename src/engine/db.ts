@@ -16,13 +16,15 @@ import type { Value } from './values/types.js';
  * seconds), kept in a parallel typed array so it costs 4 bytes a key and no object.
  */
 export class KeyTable extends Dict<Value> {
-  lru: Uint32Array = new Uint32Array(4);
+  lru: Uint32Array = new Uint32Array(16);
 
-  protected override growEntries(): void {
-    super.growEntries();
-    const next = new Uint32Array(this.lru.length * 2);
-    next.set(this.lru);
-    this.lru = next;
+  protected override pushValue(): void {
+    super.pushValue();
+    if (this.size >= this.lru.length) {
+      const next = new Uint32Array(this.lru.length * 2);
+      next.set(this.lru);
+      this.lru = next;
+    }
   }
   protected override moveValue(from: number, to: number): void {
     super.moveValue(from, to);
@@ -30,7 +32,7 @@ export class KeyTable extends Dict<Value> {
   }
   override clear(): void {
     super.clear();
-    this.lru = new Uint32Array(4);
+    this.lru = new Uint32Array(16);
   }
 }
 
@@ -120,6 +122,9 @@ export class Database {
    * watchers are signalled.
    */
   setKey(key: string, value: Value, keepTtl = false): void {
+    // Expire a dead key first, as Redis's lookupKeyWrite does: it counts as expired, and KEEPTTL
+    // must not carry its past time over to the new value.
+    if (this.expires.size !== 0) this.find(key);
     if (this.store(key, value)) this.ks.notify(NOTIFY.NEW, 'new', key, this.id);
     else if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     this.ks.keyModified(this.id, key);

@@ -12,22 +12,29 @@
  * bucket. A delete moves the last entry into the hole, so entries never have gaps; a resize
  * only rebuilds the bucket heads from the stored hashes. Load factor is kept between 1/8 and 1.
  * Links store entry index + 1 so that 0 means "none" in zero-filled typed arrays.
+ *
+ * Small tables (up to SMALL entries) have no hash arrays at all and are searched linearly, as
+ * Redis does with listpacks: three typed arrays cost several hundred bytes, which would dwarf a
+ * set or hash of a few members. Such a table is one bucket for SCAN.
  */
 
 import { hashString } from './hash.js';
 
-const MIN_BUCKETS = 4;
+/** Up to this many entries a table is a plain array searched linearly. */
+const SMALL = 16;
+const NONE = new Int32Array(0);
 
 export class StrSet {
   size = 0;
   keys: string[] = [];
-  protected hashes: Int32Array = new Int32Array(MIN_BUCKETS);
-  protected next: Int32Array = new Int32Array(MIN_BUCKETS);
-  protected buckets: Int32Array = new Int32Array(MIN_BUCKETS);
-  protected mask = MIN_BUCKETS - 1;
+  protected hashes: Int32Array = NONE;
+  protected next: Int32Array = NONE;
+  protected buckets: Int32Array = NONE;
+  protected mask = 0;
 
   /** Index of `key`'s entry, or -1. */
   find(key: string): number {
+    if (this.buckets === NONE) return this.keys.indexOf(key);
     const h = hashString(key);
     let i = this.buckets[h & this.mask]!;
     while (i !== 0) {
@@ -42,8 +49,18 @@ export class StrSet {
     return this.find(key) >= 0;
   }
 
-  /** Adds `key`; returns its entry index, and whether it was new via `size` growing. */
+  /** Adds `key` if absent; returns its entry index (`size` grows when it was new). */
   add(key: string): number {
+    if (this.buckets === NONE) {
+      const e = this.keys.indexOf(key);
+      if (e >= 0) return e;
+      if (this.size < SMALL) {
+        this.keys.push(key);
+        this.pushValue();
+        return this.size++;
+      }
+      this.toHashed();
+    }
     const h = hashString(key);
     let i = this.buckets[h & this.mask]!;
     while (i !== 0) {
@@ -54,8 +71,18 @@ export class StrSet {
     return this.append(key, h);
   }
 
-  /** Appends an entry known to be absent. */
-  protected append(key: string, h: number): number {
+  /** Leaves linear mode: hashes every key and builds the buckets. */
+  private toHashed(): void {
+    let cap = SMALL * 2;
+    while (cap < this.size * 2) cap *= 2;
+    this.hashes = new Int32Array(cap);
+    this.next = new Int32Array(cap);
+    for (let e = 0; e < this.size; e++) this.hashes[e] = hashString(this.keys[e]!);
+    this.rebuild(cap);
+  }
+
+  /** Appends an entry known to be absent (hashed mode). */
+  private append(key: string, h: number): number {
     const e = this.size;
     if (e === this.hashes.length) this.growEntries();
     this.keys.push(key);
@@ -72,7 +99,7 @@ export class StrSet {
     return e;
   }
 
-  /** Hook for Dict: keep the values array parallel to keys. */
+  /** Hooks for subclasses that keep arrays parallel to keys. */
   protected pushValue(): void {}
   protected moveValue(_from: number, _to: number): void {}
   protected popValue(): void {}
@@ -86,8 +113,18 @@ export class StrSet {
 
   /** Removes the entry at index `e`; the last entry moves into its place. */
   deleteAt(e: number): void {
-    this.unlink(e);
     const last = this.size - 1;
+    if (this.buckets === NONE) {
+      if (e !== last) {
+        this.keys[e] = this.keys[last]!;
+        this.moveValue(last, e);
+      }
+      this.keys.pop();
+      this.popValue();
+      this.size = last;
+      return;
+    }
+    this.unlink(e);
     if (e !== last) {
       // Point whatever referenced `last` at `e`, then move its data.
       const h = this.hashes[last]!;
@@ -107,7 +144,7 @@ export class StrSet {
     this.keys.pop();
     this.popValue();
     this.size = last;
-    if (this.mask + 1 > MIN_BUCKETS && this.size * 8 < this.mask + 1) this.shrink();
+    if (this.mask + 1 > SMALL * 2 && this.size * 8 < this.mask + 1) this.shrink();
   }
 
   private unlink(e: number): void {
@@ -124,10 +161,10 @@ export class StrSet {
   clear(): void {
     this.size = 0;
     this.keys = [];
-    this.hashes = new Int32Array(MIN_BUCKETS);
-    this.next = new Int32Array(MIN_BUCKETS);
-    this.buckets = new Int32Array(MIN_BUCKETS);
-    this.mask = MIN_BUCKETS - 1;
+    this.hashes = NONE;
+    this.next = NONE;
+    this.buckets = NONE;
+    this.mask = 0;
   }
 
   /** A uniformly random entry index, or -1 when empty. */
@@ -135,7 +172,7 @@ export class StrSet {
     return this.size === 0 ? -1 : Math.floor(Math.random() * this.size);
   }
 
-  protected growEntries(): void {
+  private growEntries(): void {
     const cap = this.hashes.length * 2;
     const h = new Int32Array(cap);
     h.set(this.hashes);
@@ -146,13 +183,12 @@ export class StrSet {
   }
 
   private shrink(): void {
-    let nb = MIN_BUCKETS;
+    let nb = SMALL * 2;
     while (nb < this.size) nb *= 2;
     this.rebuild(nb);
-    const cap = Math.max(nb, MIN_BUCKETS);
-    if (this.hashes.length > cap * 2) {
-      this.hashes = this.hashes.slice(0, cap);
-      this.next = this.next.slice(0, cap);
+    if (this.hashes.length > nb * 2) {
+      this.hashes = this.hashes.slice(0, nb);
+      this.next = this.next.slice(0, nb);
     }
   }
 
@@ -174,11 +210,15 @@ export class StrSet {
   /**
    * One SCAN step: visits the bucket at `cursor`, calling `fn` with each entry index in it, and
    * returns the next cursor (0 when the scan is complete). Redis's reverse-binary increment
-   * (dict.c dictScan), so entries are neither missed across grows nor shrinks. `fn` must not
-   * modify the table.
+   * (dict.c dictScan), so entries are neither missed across grows nor shrinks. A small table is
+   * a single bucket. `fn` must not modify the table.
    */
   scanStep(cursor: number, fn: (entry: number) => void): number {
     if (this.size === 0) return 0;
+    if (this.buckets === NONE) {
+      for (let e = 0; e < this.size; e++) fn(e);
+      return 0;
+    }
     const mask = this.mask;
     let i = this.buckets[cursor & mask]!;
     while (i !== 0) {
@@ -192,9 +232,9 @@ export class StrSet {
     return v;
   }
 
-  /** Number of buckets (for DEBUG-style introspection and tests). */
+  /** Number of buckets (1 for a small table), for introspection and tests. */
   get bucketCount(): number {
-    return this.mask + 1;
+    return this.buckets === NONE ? 1 : this.mask + 1;
   }
 }
 

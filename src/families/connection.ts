@@ -115,7 +115,7 @@ function helloCommand(c: Client, argv: string[]): void {
       throw new ReplyError(`ERR Syntax error in HELLO option '${cstr(opt)}'`);
     }
   }
-  if (!c.authenticated) {
+  if (!c.authenticated && requiresAuth(c)) {
     throw new ReplyError(
       'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
     );

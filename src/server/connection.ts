@@ -35,6 +35,8 @@ export class ClientConnection implements Connection {
     this.laddr = formatAddr(socket.localAddress, socket.localPort);
     this.fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
     this.client = new Client(inst, this.writer, this);
+    // Like Redis's clientSetDefaultAuth: a connection made while requirepass is set must AUTH.
+    this.client.authenticated = inst.config.string('requirepass') === '';
     this.parser = new RequestParser(limits);
     inst.clients.set(this.client.id, this.client);
     inst.stats.connections++;

@@ -39,7 +39,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** One PING over a fresh socket; true on +PONG. */
+/** One PING over a fresh socket; true on +PONG (or -NOAUTH: up, but with requirepass). */
 export function pingOnce(port: number, timeoutMs = 500): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = new Socket();
@@ -53,7 +53,7 @@ export function pingOnce(port: number, timeoutMs = 500): Promise<boolean> {
     sock.on('error', () => done(false));
     sock.on('data', (chunk: Buffer) => {
       data += chunk.toString('latin1');
-      if (data.includes('\r\n')) done(data.startsWith('+PONG'));
+      if (data.includes('\r\n')) done(data.startsWith('+PONG') || data.startsWith('-NOAUTH'));
     });
     sock.connect(port, '127.0.0.1', () => sock.write('*1\r\n$4\r\nPING\r\n'));
   });

@@ -8,6 +8,13 @@
 const MIN_CAPACITY = 4;
 
 export class ListValue {
+  get type(): 'list' {
+    return 'list';
+  }
+  /** Redis 7.0 keeps every list in a quicklist. */
+  get encoding(): string {
+    return 'quicklist';
+  }
   private items: (string | undefined)[];
   private head = 0;
   private mask: number;

@@ -10,6 +10,9 @@ import { StrSet } from '../dict.js';
 import { parseInt64 } from './string.js';
 
 export class SetValue {
+  get type(): 'set' {
+    return 'set';
+  }
   readonly members = new StrSet();
   /** True while Redis would still hold this set as an intset. */
   intset: boolean;

@@ -19,6 +19,13 @@ const SMALL_MAX = 128;
  * edits in place instead of copying the whole value.
  */
 export class ByteString {
+  get type(): 'string' {
+    return 'string';
+  }
+  /** A modified string is always "raw" in Redis. */
+  get encoding(): string {
+    return 'raw';
+  }
   private str: string | null;
   private buf: Uint8Array | null = null;
   private n: number;

@@ -1,27 +1,31 @@
 /**
- * The union of everything a key can hold, and the type names TYPE and SCAN TYPE report.
- * Add a value type here first; `typeName` is the single place that tells types apart.
+ * The union of everything a key can hold, and the names TYPE, SCAN TYPE and OBJECT ENCODING
+ * report. Primitive values (JS strings, numbers, bigints) are strings; every value object
+ * carries its own `type` and `encoding`, so adding a value type means adding it to the union
+ * and nothing else here.
  */
 
-import { ListValue } from './list.js';
+import type { ListValue } from './list.js';
 import type { SetValue } from './set.js';
-import { ByteString, type StringValue } from './string.js';
-
-export type Value = StringValue | ListValue | SetValue;
+import type { StringValue } from './string.js';
 
 export type TypeName = 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream';
 
+/** What every value object exposes. */
+export interface ValueObject {
+  readonly type: TypeName;
+  readonly encoding: string;
+}
+
+export type Value = StringValue | ListValue | SetValue;
+
 export function typeName(v: Value): TypeName {
-  if (typeof v !== 'object' || v instanceof ByteString) return 'string';
-  if (v instanceof ListValue) return 'list';
-  return 'set';
+  return typeof v === 'object' ? v.type : 'string';
 }
 
 /** OBJECT ENCODING's answer for a value, as Redis 7.0 would give it. */
 export function encodingName(v: Value): string {
   if (typeof v === 'number' || typeof v === 'bigint') return 'int';
   if (typeof v === 'string') return v.length <= 44 ? 'embstr' : 'raw';
-  if (v instanceof ByteString) return 'raw';
-  if (v instanceof ListValue) return 'quicklist';
   return v.encoding;
 }

@@ -19,6 +19,7 @@
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { Config } from '../src/config/config.js';
 import { allCommands } from '../src/families/index.js';
 import { type MnemoInProcess, startMnemo } from './helpers/mnemo.js';
 import { RawClient, showRaw } from './helpers/raw-client.js';
@@ -2027,6 +2028,50 @@ describe('compat: mnemo answers like redis-server 7.0', { timeout: 120_000 }, ()
     const failures = await runAll(servers, seqs);
     t.diagnostic(`${compared - before} replies compared`);
     assertNoFailures(failures, `random run, replay with COMPAT_SEED=${seed}`);
+  });
+
+  test('requirepass: what an unauthenticated client may do', async () => {
+    const config = Config.defaults();
+    config.set([['requirepass', 'pw']]);
+    const [r, m] = await Promise.all([startRedis(['--requirepass', 'pw']), startMnemo({ config })]);
+    try {
+      const steps = toSteps([
+        ['GET', 'k'],
+        ['SET', 'k', 'v'],
+        ['PING'],
+        ['GET'],
+        ['NOSUCH', 'x'],
+        ['CLIENT', 'SETNAME', 'x'],
+        ['CLIENT', 'NOSUCH'],
+        ['SELECT', '1'],
+        ['HELLO', '3'],
+        ['HELLO'],
+        ['HELLO', '2', 'AUTH', 'default', 'wrong'],
+        ['HELLO', '2', 'AUTH', 'nobody', 'pw'],
+        ['AUTH', 'wrong'],
+        ['AUTH', 'default', 'wrong'],
+        ['AUTH', 'pw'],
+        ['GET', 'k'],
+        ['SET', 'k', 'v'],
+        ['HELLO', '2'],
+        ['RESET'],
+        ['GET', 'k'],
+        ['HELLO', '2', 'AUTH', 'default', 'pw', 'SETNAME', 'n'],
+        ['CLIENT', 'GETNAME'],
+        ['GET', 'k'],
+        ['RESET'],
+        ['AUTH', 'default', 'pw'],
+        ['GET', 'k'],
+        ['DEL', 'k'],
+      ]);
+      // FLUSHALL in the prelude meets NOAUTH on both sides, which is compared like the rest.
+      assertNoFailures(
+        await runAll({ redis: r.port, mnemo: m.port }, [['requirepass', steps]]),
+        'requirepass',
+      );
+    } finally {
+      await Promise.all([r.stop(), m.stop()]);
+    }
   });
 
   test('raw byte streams: inline commands and protocol errors', async () => {

@@ -100,6 +100,7 @@ export class Instance {
   readonly cronHooks: Array<() => void> = [];
   private cronTimer: NodeJS.Timeout | null = null;
   private lastMetricsSample = 0;
+  private cronTicks = 0;
   /** Peak of used memory seen by the cron, for INFO used_memory_peak. */
   memoryPeak = usedMemory();
   /** Memory in use when the instance was created (INFO used_memory_startup). */
@@ -145,8 +146,11 @@ export class Instance {
       this.inputRate.sample(this.stats.netInput, now);
       this.outputRate.sample(this.stats.netOutput, now);
     }
-    const used = usedMemory();
-    if (used > this.memoryPeak) this.memoryPeak = used;
+    // Memory peak once a second: process.memoryUsage() also reads RSS, which is not free.
+    if (++this.cronTicks % hz === 0) {
+      const used = usedMemory();
+      if (used > this.memoryPeak) this.memoryPeak = used;
+    }
     for (const hook of this.cronHooks) hook();
   }
 

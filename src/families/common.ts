@@ -9,7 +9,7 @@ import { E, ReplyError } from '../commands/errors.js';
 import { ListValue } from '../engine/values/list.js';
 import { SetValue } from '../engine/values/set.js';
 import { ByteString, type StringValue } from '../engine/values/string.js';
-import type { Value } from '../engine/values/types.js';
+import type { TypeName, Value } from '../engine/values/types.js';
 import type { Reply } from '../protocol/reply.js';
 
 export function wrongType(): ReplyError {
@@ -55,6 +55,22 @@ export function readSet(c: Client, key: string): SetValue | undefined {
 export function writableSet(c: Client, key: string): SetValue | undefined {
   const v = c.db.get(key);
   if (v === undefined || v instanceof SetValue) return v;
+  throw wrongType();
+}
+
+/** A key of the given object type for reading (counts hits/misses); WRONGTYPE otherwise. */
+export function readAs<T extends Value>(c: Client, key: string, type: TypeName): T | undefined {
+  const v = c.db.lookupRead(key);
+  if (v === undefined) return undefined;
+  if (typeof v === 'object' && v.type === type) return v as T;
+  throw wrongType();
+}
+
+/** A key of the given object type for writing; WRONGTYPE otherwise. */
+export function writableAs<T extends Value>(c: Client, key: string, type: TypeName): T | undefined {
+  const v = c.db.get(key);
+  if (v === undefined) return undefined;
+  if (typeof v === 'object' && v.type === type) return v as T;
   throw wrongType();
 }
 

@@ -117,7 +117,7 @@ function helloCommand(c: Client, argv: string[]): void {
   }
   if (!c.authenticated && requiresAuth(c)) {
     throw new ReplyError(
-      'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+      'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
     );
   }
   if (ver !== 0) c.reply.resp = ver as 2 | 3;

@@ -120,7 +120,7 @@ function ttlGeneric(c: Client, key: string, ms: boolean, absolute: boolean): voi
   if (ttl < 0) ttl = 0;
   // Expire times are doubles: PXAT 9223372036854775807 is stored as 2^63, which is not an
   // int64. Answer Redis's maximum instead of a number no client can parse as a 64-bit integer.
-  if (ms && ttl >= 9223372036854775807) {
+  if (ms && ttl >= 2 ** 63) {
     c.reply.int(9223372036854775807n);
     return;
   }
@@ -267,21 +267,9 @@ function touchCommand(c: Client, argv: string[]): void {
   c.reply.int(n);
 }
 
-/** A deep copy of a value for COPY (strings are immutable and shared, like Redis's embstr). */
-function duplicate(v: Value, maxIntset: number): Value {
-  if (v instanceof ByteString) return v.clone();
-  if (v instanceof ListValue) {
-    const l = new ListValue(v.length);
-    for (const s of v.toArray()) l.pushBack(s);
-    return l;
-  }
-  if (v instanceof SetValue) {
-    const s = new SetValue(v.intset);
-    const keys = v.members.keys;
-    for (let i = 0; i < v.size; i++) s.add(keys[i]!, maxIntset);
-    return s;
-  }
-  return v;
+/** A copy of a value for COPY; primitive strings are immutable and shared, like embstr. */
+function duplicate(v: Value): Value {
+  return typeof v === 'object' ? (v.clone() as Value) : v;
 }
 
 function dbIndexArg(c: Client, s: string): number {
@@ -315,7 +303,7 @@ function copyCommand(c: Client, argv: string[]): void {
     }
     target.delete(dst);
   }
-  target.add(dst, duplicate(v, c.inst.config.number('set-max-intset-entries')));
+  target.add(dst, duplicate(v));
   if (expire !== undefined) target.setExpire(dst, expire);
   c.inst.ks.keyModified(dbid, dst);
   c.inst.ks.notify(NOTIFY.GENERIC, 'copy_to', dst, dbid);

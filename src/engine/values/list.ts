@@ -87,6 +87,12 @@ export class ListValue {
     for (let i = start; i <= end; i++) fn(this.items[(this.head + i) & this.mask]!);
   }
 
+  clone(): ListValue {
+    const l = new ListValue(this.length);
+    for (let i = 0; i < this.length; i++) l.pushBack(this.at(i));
+    return l;
+  }
+
   toArray(): string[] {
     const out = new Array<string>(this.length);
     for (let i = 0; i < this.length; i++) out[i] = this.items[(this.head + i) & this.mask]!;

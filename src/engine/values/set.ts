@@ -54,6 +54,13 @@ export class SetValue {
     return keys;
   }
 
+  clone(): SetValue {
+    const s = new SetValue(this.intset);
+    const keys = this.members.keys;
+    for (let i = 0; i < this.size; i++) s.members.add(keys[i]!);
+    return s;
+  }
+
   randomMember(): string | undefined {
     const i = this.members.randomIndex();
     return i < 0 ? undefined : this.members.keys[i];

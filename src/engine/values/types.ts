@@ -15,6 +15,8 @@ export type TypeName = 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream';
 export interface ValueObject {
   readonly type: TypeName;
   readonly encoding: string;
+  /** A deep copy (COPY). */
+  clone(): ValueObject;
 }
 
 export type Value = StringValue | ListValue | SetValue;

@@ -21,7 +21,10 @@ function checkTable(d: Dict<number>, model: Map<string, number>): void {
   if (d.bucketCount === 1) assert.ok(d.size <= 16, `small table with ${d.size} entries`);
   else {
     assert.ok(d.size <= d.bucketCount, `size ${d.size} > buckets ${d.bucketCount}`);
-    assert.ok(d.bucketCount === 32 || d.size * 8 >= d.bucketCount, `size ${d.size}, buckets ${d.bucketCount}`);
+    assert.ok(
+      d.bucketCount === 32 || d.size * 8 >= d.bucketCount,
+      `size ${d.size}, buckets ${d.bucketCount}`,
+    );
   }
   assert.equal(d.bucketCount & (d.bucketCount - 1), 0, 'buckets are a power of two');
   const seen = new Set<string>();

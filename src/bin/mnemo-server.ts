@@ -12,6 +12,7 @@ import { loadConfig } from '../config/load.js';
 import { REDIS_VERSION } from '../families/connection.js';
 
 import { startServer } from '../server/index.js';
+import { Logger } from '../server/log.js';
 
 const USAGE = `Usage: mnemo-server [/path/to/mnemo.conf] [options]
        mnemo-server -v or --version
@@ -56,10 +57,12 @@ async function main(): Promise<void> {
   function stop(reason: string): void {
     if (stopping) return;
     stopping = true;
-    process.stdout.write(
-      `${process.pid}:M ${reason}: shutting down, mnemo is now ready to exit, bye bye...\n`,
-    );
-    void server.close().then(() => process.exit(0));
+    const log = new Logger(loaded.config.string('loglevel'), loaded.config.string('logfile'));
+    log.warning(`${reason}, shutting down...`);
+    void server.close().then(() => {
+      log.warning('mnemo is now ready to exit, bye bye...');
+      process.exit(0);
+    });
   }
   process.on('SIGINT', () => stop('Received SIGINT'));
   process.on('SIGTERM', () => stop('Received SIGTERM'));

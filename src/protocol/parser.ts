@@ -39,8 +39,11 @@ export interface ParserLimits {
 const EMPTY = Buffer.alloc(0);
 
 export class RequestParser {
+  /** The unparsed bytes start at `pos` in `buf` (a socket chunk or a view into `acc`). */
   private buf: Buffer = EMPTY;
   private pos = 0;
+  /** Storage of our own holding `buf` while a frame spans several chunks. */
+  private acc: Buffer | null = null;
   /** Arguments still expected in the current multibulk, or -1 between commands. */
   private remaining = -1;
   private argv: string[] = [];
@@ -65,15 +68,32 @@ export class RequestParser {
       this.fillBig(chunk, 0);
       return;
     }
-    if (this.pos >= this.buf.length) {
+    const rest = this.buf.length - this.pos;
+    if (rest === 0) {
       this.buf = chunk;
-    } else {
-      const rest = this.buf.length - this.pos;
-      const merged = Buffer.allocUnsafe(rest + chunk.length);
-      this.buf.copy(merged, 0, this.pos);
-      chunk.copy(merged, rest);
-      this.buf = merged;
+      this.pos = 0;
+      this.acc = null;
+      return;
     }
+    // A partial frame is waiting: gather it in a buffer of our own with room to spare, so a
+    // client trickling a long line costs O(n) copying in total, not O(n) per chunk.
+    const acc = this.acc;
+    if (acc !== null) {
+      const dataEnd = this.buf.byteOffset - acc.byteOffset + this.buf.length;
+      if (acc.length - dataEnd >= chunk.length) {
+        chunk.copy(acc, dataEnd);
+        const start = this.buf.byteOffset - acc.byteOffset + this.pos;
+        this.buf = acc.subarray(start, dataEnd + chunk.length);
+        this.pos = 0;
+        return;
+      }
+    }
+    const need = rest + chunk.length;
+    const next = Buffer.allocUnsafe(Math.max(need * 2, 4096));
+    this.buf.copy(next, 0, this.pos);
+    chunk.copy(next, rest);
+    this.acc = next;
+    this.buf = next.subarray(0, need);
     this.pos = 0;
   }
 

@@ -5,7 +5,9 @@
  *  - bigint: an int64 outside the safe range, still "int";
  *  - string: an immutable binary string (one char per byte): "embstr" up to 44 bytes, else "raw";
  *  - ByteString: a mutable byte buffer, what APPEND and SETRANGE produce ("raw"), so repeated
- *    appends are amortised O(1) and in-place edits do not copy the whole value.
+ *    appends are amortised O(1) and in-place edits do not copy the whole value. SETBIT,
+ *    BITFIELD and the HyperLogLog commands edit its bytes in place through the byte API
+ *    (getByte/setByte/resize/bytes), so a bit flip in a 512 MB bitmap is O(1).
  * Everything that needs the bytes of a string value goes through this module.
  */
 
@@ -40,7 +42,7 @@ export class ByteString {
   }
 
   /** Switches to the buffer form with room for `cap` bytes. */
-  private bytes(cap: number): Uint8Array {
+  private ensure(cap: number): Uint8Array {
     let b = this.buf;
     if (b === null) {
       b = new Uint8Array(Math.max(cap, this.n * 2));
@@ -61,7 +63,7 @@ export class ByteString {
     if (this.str !== null && total <= SMALL_MAX) {
       this.str += s;
     } else {
-      view(this.bytes(total)).latin1Write(s, this.n);
+      view(this.ensure(total)).latin1Write(s, this.n);
     }
     this.n = total;
   }
@@ -73,11 +75,73 @@ export class ByteString {
       const cur = offset > this.n ? this.str + '\0'.repeat(offset - this.n) : this.str;
       this.str = cur.slice(0, offset) + s + cur.slice(offset + s.length);
     } else {
-      const b = this.bytes(total);
+      const b = this.ensure(total);
       if (offset > this.n) b.fill(0, this.n, offset);
       view(b).latin1Write(s, offset);
     }
     this.n = total;
+  }
+
+  // ---- byte API (bit commands, HyperLogLog) ----
+
+  /** A string holding these bytes; takes ownership of `b` when it is not small. */
+  static fromBytes(b: Uint8Array): ByteString {
+    if (b.length <= SMALL_MAX) return new ByteString(view(b).latin1Slice(0, b.length));
+    const bs = new ByteString('');
+    bs.str = null;
+    bs.buf = b;
+    bs.n = b.length;
+    return bs;
+  }
+
+  /** The byte at `i`, or 0 past the end (bit commands see a string as zero-padded). */
+  getByte(i: number): number {
+    if (i >= this.n) return 0;
+    return this.str !== null ? this.str.charCodeAt(i) : this.buf![i]!;
+  }
+
+  /** Sets byte `i` to `v` (0..255), first growing the string with zero bytes to reach it. */
+  setByte(i: number, v: number): void {
+    if (i >= this.n) this.resize(i + 1);
+    if (this.str !== null) {
+      const s = this.str;
+      this.str = s.slice(0, i) + String.fromCharCode(v) + s.slice(i + 1);
+    } else {
+      this.buf![i] = v;
+    }
+  }
+
+  /** Truncates the string, or grows it with zero bytes, to `n` bytes. */
+  resize(n: number): void {
+    const cur = this.n;
+    if (this.str !== null && n <= SMALL_MAX) {
+      this.str = n <= cur ? this.str.slice(0, n) : this.str + '\0'.repeat(n - cur);
+    } else if (n > cur) {
+      // Bytes past the length may be stale after a truncation: clear what becomes visible.
+      this.ensure(n).fill(0, cur, n);
+    }
+    this.n = n;
+  }
+
+  /**
+   * The bytes [0, length) as a writable view of the buffer form (a small string converts once).
+   * The view is valid until the length changes.
+   */
+  bytes(): Uint8Array {
+    return this.ensure(this.n).subarray(0, this.n);
+  }
+
+  /** Bytes [start, end) for reading, without converting the small form (a copy then). */
+  readBytes(start: number, end: number): Uint8Array {
+    if (this.str !== null) return Buffer.from(this.str.slice(start, end), 'latin1');
+    return this.buf!.subarray(start, end);
+  }
+
+  /** Replaces the whole content with `b`, taking ownership of it. */
+  replaceWith(b: Uint8Array): void {
+    this.str = null;
+    this.buf = b;
+    this.n = b.length;
   }
 
   toBinary(): string {

@@ -5,6 +5,7 @@
  * and nothing else here.
  */
 
+import type { HashValue } from './hash.js';
 import type { ListValue } from './list.js';
 import type { SetValue } from './set.js';
 import type { StringValue } from './string.js';
@@ -19,7 +20,7 @@ export interface ValueObject {
   clone(): ValueObject;
 }
 
-export type Value = StringValue | ListValue | SetValue;
+export type Value = StringValue | ListValue | SetValue | HashValue;
 
 export function typeName(v: Value): TypeName {
   return typeof v === 'object' ? v.type : 'string';

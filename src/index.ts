@@ -45,6 +45,27 @@ export interface SetOptions {
   keepTtl?: boolean;
 }
 
+export interface LposOptions {
+  /** Which match to start from: 1 the first, -1 the first from the tail. */
+  rank?: number;
+  /** Return up to this many indexes (0: all); makes the reply an array. */
+  count?: number;
+  /** Compare at most this many elements. */
+  maxlen?: number;
+}
+
+export interface SortOptions {
+  /** BY pattern (`*` is the element, `->field` reads a hash field; no `*`: do not sort). */
+  by?: string;
+  /** LIMIT offset count. */
+  limit?: [number, number];
+  /** GET patterns (`#` is the element itself). */
+  get?: string[];
+  order?: 'ASC' | 'DESC';
+  /** Compare as strings instead of numbers. */
+  alpha?: boolean;
+}
+
 export interface StoreStats {
   keys: number;
   keysWithTtl: number;
@@ -215,6 +236,41 @@ export class MemoryStore {
     return this.command('LLEN', key) as number;
   }
 
+  /** LSET: throws ReplyError for a missing key or an index out of range. */
+  lset(key: Arg, index: number, element: Arg): void {
+    this.command('LSET', key, index, element);
+  }
+
+  /** LREM: count > 0 removes from the head, < 0 from the tail, 0 all; returns how many. */
+  lrem(key: Arg, count: number, element: Arg): number {
+    return this.command('LREM', key, count, element) as number;
+  }
+
+  ltrim(key: Arg, start: number, stop: number): void {
+    this.command('LTRIM', key, start, stop);
+  }
+
+  /** LINSERT: the new length, -1 if the pivot is not found, 0 if the key does not exist. */
+  linsert(key: Arg, where: 'BEFORE' | 'AFTER', pivot: Arg, element: Arg): number {
+    return this.command('LINSERT', key, where, pivot, element) as number;
+  }
+
+  /** LPOS: the first match's index (or null); with `count`, every match's index up to count (0: all). */
+  lpos(key: Arg, element: Arg, options?: { rank?: number; maxlen?: number }): number | null;
+  lpos(key: Arg, element: Arg, options: { rank?: number; count: number; maxlen?: number }): number[];
+  lpos(key: Arg, element: Arg, options: LposOptions = {}): number | null | number[] {
+    const args: Arg[] = [key, element];
+    if (options.rank !== undefined) args.push('RANK', options.rank);
+    if (options.count !== undefined) args.push('COUNT', options.count);
+    if (options.maxlen !== undefined) args.push('MAXLEN', options.maxlen);
+    return this.command('LPOS', ...args) as number | null | number[];
+  }
+
+  /** LMOVE: the element moved, or null when `source` does not exist. */
+  lmove(source: Arg, destination: Arg, from: 'LEFT' | 'RIGHT', to: 'LEFT' | 'RIGHT'): string | null {
+    return this.command('LMOVE', source, destination, from, to) as string | null;
+  }
+
   sadd(key: Arg, ...members: Arg[]): number {
     return this.command('SADD', key, ...members) as number;
   }
@@ -233,6 +289,136 @@ export class MemoryStore {
 
   scard(key: Arg): number {
     return this.command('SCARD', key) as number;
+  }
+
+  /** SPOP: one random member (null if none), or with `count` up to that many distinct ones. */
+  spop(key: Arg): string | null;
+  spop(key: Arg, count: number): string[];
+  spop(key: Arg, count?: number): string | null | string[] {
+    if (count === undefined) return this.command('SPOP', key) as string | null;
+    return this.command('SPOP', key, count) as string[];
+  }
+
+  /** SRANDMEMBER: one random member, or `count` of them (negative: repetitions allowed). */
+  srandmember(key: Arg): string | null;
+  srandmember(key: Arg, count: number): string[];
+  srandmember(key: Arg, count?: number): string | null | string[] {
+    if (count === undefined) return this.command('SRANDMEMBER', key) as string | null;
+    return this.command('SRANDMEMBER', key, count) as string[];
+  }
+
+  sinter(...keys: Arg[]): string[] {
+    return this.command('SINTER', ...keys) as string[];
+  }
+
+  sunion(...keys: Arg[]): string[] {
+    return this.command('SUNION', ...keys) as string[];
+  }
+
+  sdiff(...keys: Arg[]): string[] {
+    return this.command('SDIFF', ...keys) as string[];
+  }
+
+  /** SMOVE: true if the member was moved. */
+  smove(source: Arg, destination: Arg, member: Arg): boolean {
+    return this.command('SMOVE', source, destination, member) === 1;
+  }
+
+  /**
+   * SORT a list, set or sorted set. Returns the elements (GET patterns that find nothing give
+   * null), or with `store` the length of the list stored there.
+   */
+  sort(key: Arg, options?: SortOptions & { store?: undefined }): (string | null)[];
+  sort(key: Arg, options: SortOptions & { store: Arg }): number;
+  sort(key: Arg, options: SortOptions & { store?: Arg } = {}): (string | null)[] | number {
+    const args: Arg[] = [key];
+    if (options.by !== undefined) args.push('BY', options.by);
+    if (options.limit !== undefined) args.push('LIMIT', options.limit[0], options.limit[1]);
+    for (const pattern of options.get ?? []) args.push('GET', pattern);
+    if (options.order !== undefined) args.push(options.order);
+    if (options.alpha) args.push('ALPHA');
+    if (options.store !== undefined) args.push('STORE', options.store);
+    return this.command('SORT', ...args) as (string | null)[] | number;
+  }
+
+  /** HSET with one field and value, or every entry of a record; returns how many fields were new. */
+  hset(key: Arg, fieldOrRecord: Arg | Record<string, Arg>, value?: Arg): number {
+    if (typeof fieldOrRecord === 'object' && !Buffer.isBuffer(fieldOrRecord)) {
+      const args: Arg[] = [key];
+      for (const [f, v] of Object.entries(fieldOrRecord)) args.push(f, v);
+      return this.command('HSET', ...args) as number;
+    }
+    const args: Arg[] = [key, fieldOrRecord];
+    if (value !== undefined) args.push(value);
+    return this.command('HSET', ...args) as number;
+  }
+
+  hget(key: Arg, field: Arg): string | null {
+    return this.command('HGET', key, field) as string | null;
+  }
+
+  /** HGETALL as a plain object (a field named `__proto__` is an ordinary own property). */
+  hgetall(key: Arg): Record<string, string> {
+    const m = this.command('HGETALL', key) as Map<string, string>;
+    return Object.fromEntries(m);
+  }
+
+  hdel(key: Arg, ...fields: Arg[]): number {
+    return this.command('HDEL', key, ...fields) as number;
+  }
+
+  hincrBy(key: Arg, field: Arg, by: number): number {
+    return this.command('HINCRBY', key, field, by) as number;
+  }
+
+  hmget(key: Arg, ...fields: Arg[]): (string | null)[] {
+    return this.command('HMGET', key, ...fields) as (string | null)[];
+  }
+
+  hkeys(key: Arg): string[] {
+    return this.command('HKEYS', key) as string[];
+  }
+
+  hvals(key: Arg): string[] {
+    return this.command('HVALS', key) as string[];
+  }
+
+  hlen(key: Arg): number {
+    return this.command('HLEN', key) as number;
+  }
+
+  hexists(key: Arg, field: Arg): boolean {
+    return this.command('HEXISTS', key, field) === 1;
+  }
+
+  /** SETBIT: returns the bit's previous value. */
+  setbit(key: Arg, offset: number, value: 0 | 1): number {
+    return this.command('SETBIT', key, offset, value) as number;
+  }
+
+  getbit(key: Arg, offset: number): number {
+    return this.command('GETBIT', key, offset) as number;
+  }
+
+  /** BITCOUNT of the whole string, or of [start, end] in bytes (or bits with unit 'BIT'). */
+  bitcount(key: Arg, start?: number, end?: number, unit?: 'BYTE' | 'BIT'): number {
+    const args: Arg[] = [key];
+    if (start !== undefined) args.push(start, end ?? -1);
+    if (start !== undefined && unit !== undefined) args.push(unit);
+    return this.command('BITCOUNT', ...args) as number;
+  }
+
+  /** PFADD: true if the estimate may have changed (a register was updated or the key created). */
+  pfadd(key: Arg, ...elements: Arg[]): boolean {
+    return this.command('PFADD', key, ...elements) === 1;
+  }
+
+  pfcount(...keys: Arg[]): number {
+    return this.command('PFCOUNT', ...keys) as number;
+  }
+
+  pfmerge(destination: Arg, ...sources: Arg[]): void {
+    this.command('PFMERGE', destination, ...sources);
   }
 
   /** Switches the store's current database (SELECT). */

@@ -9,6 +9,7 @@ import type { Database } from '../engine/db.js';
 import type { Reply } from '../protocol/reply.js';
 import type { Instance } from './instance.js';
 import type { Command } from './spec.js';
+import type { WatchedKey } from './watch.js';
 
 /** What the network layer tells about a client (absent for in-process clients). */
 export interface Connection {
@@ -40,6 +41,15 @@ export class Client {
   user = 'default';
   /** Commands executed, for CLIENT LIST tot-cmds (7.2 field; kept for INFO). */
   commandsProcessed = 0;
+  /** Commands queued since MULTI, or null outside a transaction. */
+  multi: Array<{ cmd: Command; argv: string[] }> | null = null;
+  /** A queued command was rejected: EXEC answers EXECABORT (Redis's CLIENT_DIRTY_EXEC). */
+  multiError = false;
+  /** A watched key changed: EXEC answers a null array (CLIENT_DIRTY_CAS). */
+  dirtyCas = false;
+  readonly watching: WatchedKey[] = [];
+  /** Inside EXEC (and later scripts): blocking commands must not block. */
+  denyBlocking = false;
 
   constructor(
     readonly inst: Instance,

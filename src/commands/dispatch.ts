@@ -41,9 +41,23 @@ export function resolve(c: Client, argv: string[]): Command | null {
   return cmd;
 }
 
+/** Commands that run at once inside MULTI instead of being queued. */
+const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+/** Redis's processCommand: resolve, then queue (inside MULTI) or run. */
 export function dispatch(c: Client, argv: string[]): void {
   const cmd = resolve(c, argv);
-  if (cmd !== null) call(c, cmd, argv);
+  if (cmd === null) return;
+  if (c.multi !== null && !(cmd.parent === null && MULTI_IMMEDIATE.has(cmd.name))) {
+    if ((cmd.bits & F.NO_MULTI) !== 0) {
+      reject(c, cmd, 'ERR Command not allowed inside a transaction');
+      return;
+    }
+    c.multi.push({ cmd, argv });
+    c.reply.simple('QUEUED');
+    return;
+  }
+  call(c, cmd, argv);
 }
 
 /** Runs a resolved command (Redis's call()). */
@@ -77,6 +91,8 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
 
 function reject(c: Client, cmd: Command | null, message: string): void {
   if (cmd !== null) cmd.stats.rejected++;
+  // flagTransaction: a command rejected while queueing dooms the transaction.
+  if (c.multi !== null) c.multiError = true;
   c.inst.countError(message);
   c.reply.error(message);
 }

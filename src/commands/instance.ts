@@ -9,10 +9,12 @@
 import { randomBytes } from 'node:crypto';
 import { Config } from '../config/config.js';
 import { type Clock, systemClock } from '../engine/clock.js';
+import type { KeyspaceListener } from '../engine/events.js';
 import { Keyspace } from '../engine/keyspace.js';
 import type { Client } from './client.js';
 import type { CommandSpec } from './spec.js';
 import { CommandTable } from './table.js';
+import { WatchRegistry } from './watch.js';
 
 /** What the network server contributes (absent for the library). */
 export interface ServerHooks {
@@ -71,7 +73,7 @@ export interface InstanceOptions {
   cron?: boolean;
 }
 
-export class Instance {
+export class Instance implements KeyspaceListener {
   readonly ks: Keyspace;
   readonly config: Config;
   readonly commands: CommandTable;
@@ -96,6 +98,7 @@ export class Instance {
   readonly inputRate = new RateSampler();
   readonly outputRate = new RateSampler();
   server: ServerHooks | null = null;
+  readonly watches: WatchRegistry;
   /** Extra periodic work registered by the layers above (client timeouts, persistence). */
   readonly cronHooks: Array<() => void> = [];
   private cronTimer: NodeJS.Timeout | null = null;
@@ -113,6 +116,8 @@ export class Instance {
     this.config = options.config ?? Config.defaults();
     this.ks = new Keyspace(this.config.number('databases'), clock);
     this.commands = new CommandTable(options.commands);
+    this.watches = new WatchRegistry(this.ks);
+    this.ks.listener = this;
     this.startTime = clock.now();
     this.lastSave = this.startTime;
     if (options.cron !== false) this.startCron();
@@ -152,6 +157,24 @@ export class Instance {
       if (used > this.memoryPeak) this.memoryPeak = used;
     }
     for (const hook of this.cronHooks) hook();
+  }
+
+  // ---- KeyspaceListener: the engine's events fan out to the features that need them ----
+
+  keyModified(db: number, key: string): void {
+    this.watches.keyModified(db, key);
+  }
+
+  dbModified(db: number): void {
+    this.watches.dbModified(db);
+  }
+
+  notify(_type: number, _event: string, _key: string, _db: number): void {}
+
+  /** A client went away: drop everything that refers to it. */
+  clientClosed(c: Client): void {
+    this.watches.unwatchAll(c);
+    this.clients.delete(c.id);
   }
 
   countError(message: string): void {

@@ -36,12 +36,16 @@ export type CommandFlag =
 export interface KeySpec {
   /** e.g. ['RW', 'ACCESS', 'UPDATE'] */
   flags: string[];
-  /** begin_search: index of the first key, or a keyword to search for. */
-  begin: { index: number } | { keyword: string; startFrom: number };
-  /** find_keys: a range (lastKey relative: -1 = last arg) or a count argument. */
+  /**
+   * begin_search: index of the first key, or a keyword to search for, or unknown (SORT's BY/GET
+   * and STORE keys: the command's getKeys finds them).
+   */
+  begin: { index: number } | { keyword: string; startFrom: number } | { unknown: true };
+  /** find_keys: a range (lastKey relative: -1 = last arg), a count argument, or unknown. */
   find:
     | { lastKey: number; step: number; limit: number }
-    | { keyNumIdx: number; firstKey: number; step: number };
+    | { keyNumIdx: number; firstKey: number; step: number }
+    | { unknown: true };
   notes?: string;
 }
 

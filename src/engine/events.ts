@@ -26,7 +26,10 @@ export const NOTIFY = {
 export interface KeyspaceListener {
   /** A key's value changed or the key vanished (Redis's signalModifiedKey). */
   keyModified(db: number, key: string): void;
-  /** A whole database changed (FLUSHDB, FLUSHALL, SWAPDB). `db` is -1 for all. */
+  /**
+   * A whole database is about to be emptied (FLUSHDB, FLUSHALL) or was swapped (SWAPDB, called
+   * before and after). `db` is -1 for all.
+   */
   dbModified(db: number): void;
   /** A keyspace notification of class `type`; only called when the class is enabled. */
   notify(type: number, event: string, key: string, db: number): void;

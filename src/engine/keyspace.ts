@@ -68,6 +68,9 @@ export class Keyspace {
   }
 
   swap(a: number, b: number): void {
+    // Signalled before and after, so a key present in either database on either side counts.
+    this.dbModified(a);
+    this.dbModified(b);
     this.dbs[a]!.swapWith(this.dbs[b]!);
     this.dbModified(a);
     this.dbModified(b);
@@ -75,9 +78,10 @@ export class Keyspace {
 
   /** Empties every database; returns the number of keys removed. */
   flushAll(): number {
+    // Signalled first: listeners look at which watched keys exist before they are gone.
+    this.dbModified(-1);
     let n = 0;
     for (const db of this.dbs) n += db.clear();
-    this.dbModified(-1);
     return n;
   }
 

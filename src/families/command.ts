@@ -31,6 +31,7 @@ import {
 import { globMatch } from '../engine/glob.js';
 import type { Reply } from '../protocol/reply.js';
 import { command } from './define.js';
+import { sortKeyRefs, sortRoKeyRefs } from './sort.js';
 
 // ---- syntax -> argument tree ----
 
@@ -499,7 +500,11 @@ function replyKeySpecs(r: Reply, specs: readonly KeySpec[]): void {
     r.bulk('begin_search');
     r.map(2);
     r.bulk('type');
-    if ('index' in ks.begin) {
+    if ('unknown' in ks.begin) {
+      r.bulk('unknown');
+      r.bulk('spec');
+      r.map(0);
+    } else if ('index' in ks.begin) {
       r.bulk('index');
       r.bulk('spec');
       r.map(1);
@@ -517,7 +522,11 @@ function replyKeySpecs(r: Reply, specs: readonly KeySpec[]): void {
     r.bulk('find_keys');
     r.map(2);
     r.bulk('type');
-    if ('lastKey' in ks.find) {
+    if ('unknown' in ks.find) {
+      r.bulk('unknown');
+      r.bulk('spec');
+      r.map(0);
+    } else if ('lastKey' in ks.find) {
       r.bulk('range');
       r.bulk('spec');
       r.map(3);
@@ -730,6 +739,8 @@ export function keysFromSpecs(
   for (const spec of specs) {
     if (spec.flags.includes('not_key')) continue;
     let first = 0;
+    // An unknown spec is invalid here: the command's own key function answers (SORT).
+    if ('unknown' in spec.begin) return null;
     if ('index' in spec.begin) {
       first = spec.begin.index;
     } else {
@@ -747,6 +758,7 @@ export function keysFromSpecs(
     }
     let last: number;
     let step: number;
+    if ('unknown' in spec.find) return null;
     if ('lastKey' in spec.find) {
       step = spec.find.step;
       if (spec.find.lastKey >= 0) last = first + spec.find.lastKey;
@@ -777,10 +789,12 @@ export function keysFromSpecs(
 }
 
 /**
- * Commands whose key flags depend on the arguments (key specs with variable_flags), as Redis's
- * native getkeys procs compute them.
+ * Commands whose key flags depend on the arguments (key specs with variable_flags, or unknown
+ * ones), as Redis's native getkeys procs compute them.
  */
 const VARIABLE_KEY_FLAGS: Record<string, (argv: readonly string[]) => KeyRef[]> = {
+  sort: sortKeyRefs,
+  sort_ro: sortRoKeyRefs,
   set(argv) {
     for (let i = 3; i < argv.length; i++) {
       if (isWord(argv[i]!, 'get')) return [{ pos: 1, flags: ['RW', 'access', 'update'] }];

@@ -10,6 +10,7 @@ import { cstr, E, ReplyError } from '../commands/errors.js';
 import type { CommandSpec } from '../commands/spec.js';
 import { command } from './define.js';
 import { int32Arg, replyHelp } from './keys.js';
+import { discardTransaction } from './transactions.js';
 
 export const SERVER_NAME = 'redis';
 /** The Redis version mnemo implements and reports to clients for feature detection. */
@@ -35,6 +36,7 @@ function quitCommand(c: Client): void {
 }
 
 function resetCommand(c: Client): void {
+  discardTransaction(c);
   c.select(0);
   c.reply.resp = 2;
   c.name = '';

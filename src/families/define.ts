@@ -61,3 +61,39 @@ export function command(
 export function keyRange(flags: string, index: number, lastKey = 0, step = 1, limit = 0): KeySpec {
   return { flags: flags.split(' '), begin: { index }, find: { lastKey, step, limit } };
 }
+
+/** A key spec whose keys follow a `numkeys` argument (LMPOP, SINTERCARD, ZUNION, EVAL...). */
+export function keyNum(flags: string, index: number, keyNumIdx = 0, firstKey = 1, step = 1): KeySpec {
+  return { flags: flags.split(' '), begin: { index }, find: { keyNumIdx, firstKey, step } };
+}
+
+/**
+ * Redis's genericGetKeys for movable-key commands: `numkeys` at `countIndex` (read with atoi),
+ * keys from `firstIndex` every `step`, plus the destination at `storeIndex` when it is not 0.
+ * No keys when numkeys is below 1 or more than the arguments hold.
+ */
+export function genericGetKeys(
+  storeIndex: number,
+  countIndex: number,
+  firstIndex: number,
+  step = 1,
+): (argv: string[]) => number[] {
+  return (argv) => {
+    const num = atoi(argv[countIndex] ?? '');
+    if (num < 1 || num > Math.trunc((argv.length - firstIndex) / step)) return [];
+    const keys: number[] = [];
+    for (let i = 0; i < num; i++) keys.push(firstIndex + i * step);
+    if (storeIndex !== 0) keys.push(storeIndex);
+    return keys;
+  };
+}
+
+/** C's atoi as glibc does it: strtol (leading space, sign, digits, clamped), cut to an int. */
+function atoi(s: string): number {
+  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(s);
+  if (m === null) return 0;
+  let v = BigInt(m[1]!);
+  if (v > 9223372036854775807n) v = 9223372036854775807n;
+  if (v < -9223372036854775808n) v = -9223372036854775808n;
+  return Number(BigInt.asIntN(32, v));
+}

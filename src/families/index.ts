@@ -4,20 +4,32 @@
  */
 
 import type { CommandSpec } from '../commands/spec.js';
+import { bitmapCommands } from './bitmaps.js';
 import { commandCommands } from './command.js';
 import { connectionCommands } from './connection.js';
+import { hashCommands } from './hashes.js';
+import { hyperloglogCommands } from './hyperloglog.js';
 import { infoCommands } from './info.js';
 import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './sets.js';
+import { sortCommands } from './sort.js';
 import { stringCommands } from './strings.js';
+import { transactionCommands } from './transactions.js';
+import { zsetCommands } from './zsets.js';
 
 export const allCommands: readonly CommandSpec[] = [
   ...stringCommands,
+  ...transactionCommands,
   ...keyCommands,
   ...listCommands,
   ...setCommands,
+  ...zsetCommands,
+  ...sortCommands,
+  ...hashCommands,
+  ...bitmapCommands,
+  ...hyperloglogCommands,
   ...connectionCommands,
   ...infoCommands,
   ...serverCommands,

@@ -352,8 +352,8 @@ function flushArgs(argv: string[]): void {
 
 function flushdbCommand(c: Client, argv: string[]): void {
   flushArgs(argv);
-  c.inst.dirty += c.db.clear();
   c.inst.ks.dbModified(c.dbIndex);
+  c.inst.dirty += c.db.clear();
   c.reply.ok();
 }
 

@@ -135,7 +135,7 @@ export class ClientConnection implements Connection {
 
   private cleanup(): void {
     this.closing = true;
-    this.inst.clients.delete(this.client.id);
+    this.inst.clientClosed(this.client);
     this.onClose(this);
   }
 

@@ -34,7 +34,10 @@ function lengthAt(s: string, p: number): number {
   const c = s.charCodeAt(p);
   if (c !== LONG) return c;
   return (
-    ((s.charCodeAt(p + 1) << 24) | (s.charCodeAt(p + 2) << 16) | (s.charCodeAt(p + 3) << 8) | s.charCodeAt(p + 4)) >>>
+    ((s.charCodeAt(p + 1) << 24) |
+      (s.charCodeAt(p + 2) << 16) |
+      (s.charCodeAt(p + 3) << 8) |
+      s.charCodeAt(p + 4)) >>>
     0
   );
 }
@@ -116,11 +119,23 @@ export class HashValue {
     const s = this.packed;
     const n = s.length;
     const flen = field.length;
+    // Field names often share a prefix and a length ("field1", "field2"): comparing the last
+    // and first chars first saves most calls to startsWith, which cost several times more.
+    const last = flen === 0 ? -1 : field.charCodeAt(flen - 1);
+    const first = flen === 0 ? -1 : field.charCodeAt(0);
     let p = 0;
     while (p < n) {
       const len = lengthAt(s, p);
       const start = p + headerSize(len);
-      if (len === flen && s.startsWith(field, start)) return p;
+      if (
+        len === flen &&
+        (flen === 0 ||
+          (s.charCodeAt(start + flen - 1) === last &&
+            s.charCodeAt(start) === first &&
+            s.startsWith(field, start)))
+      ) {
+        return p;
+      }
       p = skip(s, start + len);
     }
     return -1;

@@ -1,8 +1,9 @@
 /**
  * The list value type: a ring-buffer deque of binary strings. Push and pop at both ends are
  * O(1) amortised, index access is O(1) (Redis's quicklist is O(n) there), and a range read
- * costs O(start + count) at most. The ring grows by doubling and shrinks when a quarter full,
- * so a drained list gives its memory back. Redis 7.0 reports every list as "quicklist".
+ * costs O(start + count) at most. LINSERT shifts the shorter side of the ring and LREM compacts
+ * the survivors in one pass, both in place. The ring grows by doubling and shrinks when a quarter
+ * full, so a drained list gives its memory back. Redis 7.0 reports every list as "quicklist".
  */
 
 const MIN_CAPACITY = 4;
@@ -35,9 +36,12 @@ export class ListValue {
     this.mask = cap - 1;
   }
 
+  /** Halves the ring (as often as needed) while it is under a quarter full. */
   private maybeShrink(): void {
     const cap = this.mask + 1;
-    if (cap > MIN_CAPACITY * 4 && this.length * 4 < cap) this.resize(cap >>> 1);
+    let next = cap;
+    while (next > MIN_CAPACITY * 4 && this.length * 4 < next) next >>>= 1;
+    if (next !== cap) this.resize(next);
   }
 
   pushBack(s: string): void {
@@ -99,7 +103,7 @@ export class ListValue {
     return out;
   }
 
-  /** Replaces the contents (LREM, LINSERT, LTRIM rebuild paths). */
+  /** Replaces the contents with `elements`. */
   replaceAll(elements: string[]): void {
     let cap = MIN_CAPACITY;
     while (cap < elements.length) cap *= 2;
@@ -108,6 +112,77 @@ export class ListValue {
     this.head = 0;
     this.mask = cap - 1;
     this.length = elements.length;
+  }
+
+  /**
+   * Inserts `s` so that it ends up at `index` (0..length), shifting whichever side of the ring
+   * is shorter: O(min(index, length - index)), so inserting near either end is O(1) (LINSERT).
+   */
+  insertAt(index: number, s: string): void {
+    if (index === 0) {
+      this.pushFront(s);
+      return;
+    }
+    if (index === this.length) {
+      this.pushBack(s);
+      return;
+    }
+    if (this.length > this.mask) this.resize((this.mask + 1) * 2);
+    const items = this.items;
+    const mask = this.mask;
+    if (index < this.length - index) {
+      // Move elements [0, index) one slot towards the front.
+      this.head = (this.head - 1) & mask;
+      for (let i = 0; i < index; i++) items[(this.head + i) & mask] = items[(this.head + i + 1) & mask];
+    } else {
+      // Move elements [index, length) one slot towards the back.
+      for (let i = this.length; i > index; i--)
+        items[(this.head + i) & mask] = items[(this.head + i - 1) & mask];
+    }
+    items[(this.head + index) & mask] = s;
+    this.length++;
+  }
+
+  /**
+   * LREM: removes up to `limit` elements equal to `s` (0 = all), scanning from the head, or
+   * from the tail when `fromTail`. Survivors are compacted in place in one O(n) pass.
+   * Returns how many were removed.
+   */
+  removeMatches(s: string, limit: number, fromTail: boolean): number {
+    const items = this.items;
+    const mask = this.mask;
+    const head = this.head;
+    const len = this.length;
+    let removed = 0;
+    if (!fromTail) {
+      let w = 0;
+      for (let r = 0; r < len; r++) {
+        const v = items[(head + r) & mask];
+        if (v === s && (limit === 0 || removed < limit)) {
+          removed++;
+          continue;
+        }
+        if (w !== r) items[(head + w) & mask] = v;
+        w++;
+      }
+      for (let i = w; i < len; i++) items[(head + i) & mask] = undefined;
+    } else {
+      let w = len - 1;
+      for (let r = len - 1; r >= 0; r--) {
+        const v = items[(head + r) & mask];
+        if (v === s && (limit === 0 || removed < limit)) {
+          removed++;
+          continue;
+        }
+        if (w !== r) items[(head + w) & mask] = v;
+        w--;
+      }
+      for (let i = 0; i <= w; i++) items[(head + i) & mask] = undefined;
+      this.head = (head + w + 1) & mask;
+    }
+    this.length = len - removed;
+    if (removed > 0) this.maybeShrink();
+    return removed;
   }
 
   /** Removes `n` elements from the front (LTRIM), O(n). */

@@ -66,6 +66,15 @@ export class SetValue {
     return i < 0 ? undefined : this.members.keys[i];
   }
 
+  /** Removes and returns a uniformly random member (SPOP), O(1); undefined when empty. */
+  popRandom(): string | undefined {
+    const i = this.members.randomIndex();
+    if (i < 0) return undefined;
+    const m = this.members.keys[i]!;
+    this.members.deleteAt(i);
+    return m;
+  }
+
   get encoding(): string {
     return this.intset ? 'intset' : 'hashtable';
   }

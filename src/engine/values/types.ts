@@ -9,6 +9,7 @@ import type { HashValue } from './hash.js';
 import type { ListValue } from './list.js';
 import type { SetValue } from './set.js';
 import type { StringValue } from './string.js';
+import type { ZSetValue } from './zset.js';
 
 export type TypeName = 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream';
 
@@ -20,7 +21,7 @@ export interface ValueObject {
   clone(): ValueObject;
 }
 
-export type Value = StringValue | ListValue | SetValue | HashValue;
+export type Value = StringValue | ListValue | SetValue | HashValue | ZSetValue;
 
 export function typeName(v: Value): TypeName {
   return typeof v === 'object' ? v.type : 'string';

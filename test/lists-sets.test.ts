@@ -1475,7 +1475,11 @@ describe('lists and sets against redis-server 7.0', { timeout: 120_000 }, () => 
 function seedKeys(r: (n: number) => number): string[][] {
   const out: string[][] = [];
   for (const key of LIST_KEYS) {
-    out.push(['RPUSH', key, ...Array.from({ length: 3 + r(8) }, () => LIST_ELEMENTS[r(LIST_ELEMENTS.length)]!)]);
+    out.push([
+      'RPUSH',
+      key,
+      ...Array.from({ length: 3 + r(8) }, () => LIST_ELEMENTS[r(LIST_ELEMENTS.length)]!),
+    ]);
   }
   for (const key of SET_KEYS) {
     // Integers only for some keys (intsets), mixed for the others.

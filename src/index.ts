@@ -8,12 +8,13 @@
 import { Client } from './commands/client.js';
 import { call, resolve } from './commands/dispatch.js';
 import { Instance } from './commands/instance.js';
+import type { PubSubMessage, Subscriber } from './commands/pubsub.js';
 import type { Command } from './commands/spec.js';
 import { Config } from './config/config.js';
 import type { Clock } from './engine/clock.js';
 import { allCommands } from './families/index.js';
 import { ReplyError } from './protocol/reply.js';
-import { type BulkDecoding, type ReplyValue, ValueWriter } from './protocol/value-writer.js';
+import { type BulkDecoding, decodeBulk, type ReplyValue, ValueWriter } from './protocol/value-writer.js';
 
 export type { Clock } from './engine/clock.js';
 export { ManualClock, systemClock } from './engine/clock.js';
@@ -89,6 +90,33 @@ export function toBinary(a: Arg): string {
   return a.latin1Slice(0, a.length);
 }
 
+/** A Pub/Sub message delivered in-process. */
+export interface Message {
+  channel: string;
+  message: string;
+  /** The pattern that matched, for pattern subscriptions. */
+  pattern?: string;
+}
+
+export type MessageHandler = (message: string, channel: string, pattern?: string) => void;
+
+/** An in-process subscription: the registry's Subscriber, calling a handler asynchronously. */
+class LocalSubscriber implements Subscriber {
+  readonly channels = new Set<string>();
+  readonly patterns = new Set<string>();
+  readonly shardChannels = new Set<string>();
+
+  constructor(private readonly handler: MessageHandler) {}
+
+  deliver(m: PubSubMessage): void {
+    const message = decodeBulk(m.payload, 'utf8') as string;
+    const channel = decodeBulk(m.channel, 'utf8') as string;
+    const pattern = m.pattern === null ? undefined : (decodeBulk(m.pattern, 'utf8') as string);
+    // Never inside the publishing command: a handler may itself call the store.
+    queueMicrotask(() => this.handler(message, channel, pattern));
+  }
+}
+
 export class MemoryStore {
   readonly instance: Instance;
   private readonly client: Client;
@@ -108,6 +136,9 @@ export class MemoryStore {
     });
     this.writer = new ValueWriter('utf8');
     this.client = new Client(this.instance, this.writer, null);
+    // The library's own client cannot block or subscribe through command(): it has no socket
+    // to wait on. store.subscribe() and the blocking helpers are the in-process forms.
+    this.client.denyBlocking = true;
     this.instance.clients.set(this.client.id, this.client);
   }
 
@@ -419,6 +450,79 @@ export class MemoryStore {
 
   pfmerge(destination: Arg, ...sources: Arg[]): void {
     this.command('PFMERGE', destination, ...sources);
+  }
+
+  // ---- Pub/Sub: in-process subscribers share channels with TCP clients ----
+
+  /** PUBLISH: returns how many subscribers (TCP and in-process) received the message. */
+  publish(channel: Arg, message: Arg): number {
+    return this.command('PUBLISH', channel, message) as number;
+  }
+
+  /**
+   * Subscribes `handler` to channels. Messages arrive asynchronously (a microtask after the
+   * publishing command), decoded as UTF-8. Returns a function that unsubscribes.
+   */
+  subscribe(channels: string | string[], handler: MessageHandler): () => void {
+    return this.listen('channel', channels, handler);
+  }
+
+  /** Subscribes `handler` to glob patterns (PSUBSCRIBE rules). */
+  psubscribe(patterns: string | string[], handler: MessageHandler): () => void {
+    return this.listen('pattern', patterns, handler);
+  }
+
+  /**
+   * The async-iterator form: `for await (const m of store.messages('news')) { ... }`.
+   * Leaving the loop (break/return) unsubscribes.
+   */
+  messages(channels: string | string[], options: { pattern?: boolean } = {}): AsyncIterableIterator<Message> {
+    const queue: Message[] = [];
+    let wake: ((r: IteratorResult<Message>) => void) | null = null;
+    let done = false;
+    const stop = this.listen(
+      options.pattern ? 'pattern' : 'channel',
+      channels,
+      (message, channel, pattern) => {
+        const m: Message = pattern === undefined ? { channel, message } : { channel, message, pattern };
+        if (wake !== null) {
+          const w = wake;
+          wake = null;
+          w({ value: m, done: false });
+        } else queue.push(m);
+      },
+    );
+    const finish = (): Promise<IteratorResult<Message>> => {
+      done = true;
+      stop();
+      if (wake !== null) wake({ value: undefined, done: true });
+      return Promise.resolve({ value: undefined, done: true });
+    };
+    return {
+      next: () => {
+        const m = queue.shift();
+        if (m !== undefined) return Promise.resolve({ value: m, done: false });
+        if (done) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((r) => {
+          wake = r;
+        });
+      },
+      return: finish,
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  private listen(kind: 'channel' | 'pattern', names: string | string[], handler: MessageHandler): () => void {
+    const sub = new LocalSubscriber(handler);
+    const ps = this.instance.pubsub;
+    const list = (Array.isArray(names) ? names : [names]).map((n) => toBinary(n));
+    for (const n of list) {
+      if (kind === 'channel') ps.subscribe(sub, n);
+      else ps.psubscribe(sub, n);
+    }
+    return () => ps.removeAll(sub);
   }
 
   /** Switches the store's current database (SELECT). */

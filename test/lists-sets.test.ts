@@ -1430,7 +1430,7 @@ describe('lists and sets against redis-server 7.0', { timeout: 120_000 }, () => 
 
   it('seeded random sequences agree (RESP2 and RESP3), events included', async () => {
     const seed = Number(process.env.LISTS_SETS_SEED ?? Math.floor(Math.random() * 2 ** 31));
-    const sequences = Number(process.env.LISTS_SETS_SEQUENCES ?? 60);
+    const sequences = Number(process.env.LISTS_SETS_SEQUENCES ?? 150);
     const r = prng(seed);
     const context = `seed ${seed} (LISTS_SETS_SEED=${seed} replays it)`;
     for (const resp of [2, 3] as const) {

@@ -8,6 +8,7 @@
 import type { Database } from '../engine/db.js';
 import type { Reply } from '../protocol/reply.js';
 import type { Instance } from './instance.js';
+import type { PubSubMessage, Subscriber } from './pubsub.js';
 import type { Command } from './spec.js';
 import type { WatchedKey } from './watch.js';
 
@@ -22,9 +23,11 @@ export interface Connection {
   outputBufferBytes(): number;
   /** Closes the connection once pending replies are written (CLIENT KILL, QUIT). */
   close(afterReply: boolean): void;
+  /** Queues bytes produced outside this client's own commands (messages) and sends them soon. */
+  pushFrame(bytes: Buffer): void;
 }
 
-export class Client {
+export class Client implements Subscriber {
   readonly id: number;
   dbIndex = 0;
   db: Database;
@@ -50,6 +53,9 @@ export class Client {
   readonly watching: WatchedKey[] = [];
   /** Inside EXEC (and later scripts): blocking commands must not block. */
   denyBlocking = false;
+  readonly channels = new Set<string>();
+  readonly patterns = new Set<string>();
+  readonly shardChannels = new Set<string>();
 
   constructor(
     readonly inst: Instance,
@@ -64,6 +70,15 @@ export class Client {
 
   get resp(): 2 | 3 {
     return this.reply.resp;
+  }
+
+  /** Redis's CLIENT_PUBSUB: subscribed to anything. */
+  get inPubSub(): boolean {
+    return this.channels.size + this.patterns.size + this.shardChannels.size > 0;
+  }
+
+  deliver(message: PubSubMessage): void {
+    if (this.conn !== null) this.conn.pushFrame(message.frame(this.resp));
   }
 
   select(index: number): void {

@@ -38,8 +38,29 @@ export function resolve(c: Client, argv: string[]): Command | null {
     reject(c, cmd, E.NOAUTH);
     return null;
   }
+  // A RESP2 connection in subscribed mode can only (un)subscribe, ping, quit or reset.
+  if (c.resp === 2 && c.inPubSub && !(cmd.parent === null && PUBSUB_ALLOWED.has(cmd.name))) {
+    reject(
+      c,
+      cmd,
+      `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+    );
+    return null;
+  }
   return cmd;
 }
+
+const PUBSUB_ALLOWED = new Set([
+  'ping',
+  'subscribe',
+  'ssubscribe',
+  'unsubscribe',
+  'sunsubscribe',
+  'psubscribe',
+  'punsubscribe',
+  'quit',
+  'reset',
+]);
 
 /** Commands that run at once inside MULTI instead of being queued. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);

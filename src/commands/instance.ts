@@ -12,6 +12,7 @@ import { type Clock, systemClock } from '../engine/clock.js';
 import type { KeyspaceListener } from '../engine/events.js';
 import { Keyspace } from '../engine/keyspace.js';
 import type { Client } from './client.js';
+import { PubSub } from './pubsub.js';
 import type { CommandSpec } from './spec.js';
 import { CommandTable } from './table.js';
 import { WatchRegistry } from './watch.js';
@@ -39,6 +40,7 @@ export interface InstanceStats {
   errorCodes: Map<string, number>;
   readsProcessed: number;
   writesProcessed: number;
+  clientsClosedByOutputLimit: number;
 }
 
 /** Redis's instantaneous metrics: a 16-slot ring of per-second rates sampled every 100 ms. */
@@ -93,12 +95,14 @@ export class Instance implements KeyspaceListener {
     errorCodes: new Map(),
     readsProcessed: 0,
     writesProcessed: 0,
+    clientsClosedByOutputLimit: 0,
   };
   readonly opsRate = new RateSampler();
   readonly inputRate = new RateSampler();
   readonly outputRate = new RateSampler();
   server: ServerHooks | null = null;
   readonly watches: WatchRegistry;
+  readonly pubsub = new PubSub();
   /** Extra periodic work registered by the layers above (client timeouts, persistence). */
   readonly cronHooks: Array<() => void> = [];
   private cronTimer: NodeJS.Timeout | null = null;
@@ -169,11 +173,14 @@ export class Instance implements KeyspaceListener {
     this.watches.dbModified(db);
   }
 
-  notify(_type: number, _event: string, _key: string, _db: number): void {}
+  notify(_type: number, event: string, key: string, db: number): void {
+    this.pubsub.notifyKeyspaceEvent(this.ks.notifyFlags, event, key, db);
+  }
 
   /** A client went away: drop everything that refers to it. */
   clientClosed(c: Client): void {
     this.watches.unwatchAll(c);
+    this.pubsub.removeAll(c);
     this.clients.delete(c.id);
   }
 
@@ -194,6 +201,7 @@ export class Instance implements KeyspaceListener {
     this.stats.errorCodes.clear();
     this.stats.readsProcessed = 0;
     this.stats.writesProcessed = 0;
+    this.stats.clientsClosedByOutputLimit = 0;
     this.ks.resetStats();
     this.commands.resetStats();
     this.memoryPeak = usedMemory();

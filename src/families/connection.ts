@@ -18,7 +18,12 @@ export const REDIS_VERSION = '7.0.15';
 
 function pingCommand(c: Client, argv: string[]): void {
   if (argv.length > 2) throw new ReplyError(E.WRONG_ARGS('ping'));
-  if (argv.length === 1) c.reply.simple('PONG');
+  if (c.resp === 2 && c.inPubSub) {
+    // In RESP2 subscribed mode a reply must look like a message: ["pong", payload].
+    c.reply.array(2);
+    c.reply.bulk('pong');
+    c.reply.bulk(argv.length === 1 ? '' : argv[1]!);
+  } else if (argv.length === 1) c.reply.simple('PONG');
   else c.reply.bulk(argv[1]!);
 }
 
@@ -37,6 +42,7 @@ function quitCommand(c: Client): void {
 
 function resetCommand(c: Client): void {
   discardTransaction(c);
+  c.inst.pubsub.removeAll(c);
   c.select(0);
   c.reply.resp = 2;
   c.name = '';

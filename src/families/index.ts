@@ -12,6 +12,7 @@ import { hyperloglogCommands } from './hyperloglog.js';
 import { infoCommands } from './info.js';
 import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
+import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './sets.js';
 import { sortCommands } from './sort.js';
@@ -22,6 +23,7 @@ import { zsetCommands } from './zsets.js';
 export const allCommands: readonly CommandSpec[] = [
   ...stringCommands,
   ...transactionCommands,
+  ...pubsubCommands,
   ...keyCommands,
   ...listCommands,
   ...setCommands,

@@ -39,7 +39,7 @@ function execCommand(c: Client): void {
     return;
   }
   c.inst.watches.unwatchAll(c);
-  c.multi = null;
+  // c.multi stays set while the commands run (Redis keeps CLIENT_MULTI until the end).
   const denied = c.denyBlocking;
   c.denyBlocking = true;
   c.reply.array(queued.length);

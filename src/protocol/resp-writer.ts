@@ -45,6 +45,13 @@ export class RespWriter implements Reply {
     this.buf = next;
   }
 
+  /** Appends bytes that are already RESP (a pre-encoded message frame). */
+  rawBytes(b: Uint8Array): void {
+    if (this.len + b.length > this.buf.length) this.grow(b.length);
+    this.buf.set(b, this.len);
+    this.len += b.length;
+  }
+
   /** Writes a raw ASCII/latin1 string (protocol text). */
   raw(s: string): void {
     const n = s.length;

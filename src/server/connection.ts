@@ -20,6 +20,9 @@ export class ClientConnection implements Connection {
   private readonly writer = new RespWriter();
   private closing = false;
   private paused = false;
+  private flushScheduled = false;
+  /** When the output first went over the soft limit (client-output-buffer-limit), or 0. */
+  private softLimitSince = 0;
   readonly addr: string;
   readonly laddr: string;
   readonly fd: number;
@@ -62,6 +65,21 @@ export class ClientConnection implements Connection {
     }
     this.closing = true;
     this.socket.destroy();
+  }
+
+  pushFrame(bytes: Buffer): void {
+    if (this.closing) return;
+    this.writer.rawBytes(bytes);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      scheduleFlush(this);
+    }
+  }
+
+  /** Sends what other clients' commands queued for this one (messages, invalidations). */
+  flushPending(): void {
+    this.flushScheduled = false;
+    if (!this.closing) this.flush();
   }
 
   private onData(chunk: Buffer): void {
@@ -119,10 +137,39 @@ export class ClientConnection implements Connection {
     this.client.netOut += out.length;
     const more = this.socket.write(out);
     // The buffer can be reused only if the socket wrote it synchronously.
-    writer.release(this.socket.writableLength === 0);
+    const backlog = this.socket.writableLength;
+    writer.release(backlog === 0);
+    if (backlog !== 0) this.checkOutputLimits(backlog);
+    else this.softLimitSince = 0;
     if (!more && !this.paused) {
       this.paused = true;
       this.socket.pause();
+    }
+  }
+
+  /**
+   * client-output-buffer-limit: a client whose unsent replies pass the hard limit, or stay over
+   * the soft limit for too long, is disconnected, so a subscriber that stops reading cannot make
+   * the server's memory grow without bound.
+   */
+  private checkOutputLimits(backlog: number): void {
+    const cls = this.client.inPubSub ? 'pubsub' : 'normal';
+    const limit = this.inst.config.clientOutputBufferLimit(cls);
+    const hard = limit.hardBytes > 0 && backlog >= limit.hardBytes;
+    let soft = false;
+    if (limit.softBytes > 0 && backlog >= limit.softBytes) {
+      const now = this.inst.ks.clock.now();
+      if (this.softLimitSince === 0) this.softLimitSince = now;
+      else soft = now - this.softLimitSince > limit.softSeconds * 1000;
+    } else {
+      this.softLimitSince = 0;
+    }
+    if (hard || soft) {
+      this.log.warning(
+        `Client id=${this.client.id} addr=${this.addr} closed for overcoming of output buffer limits.`,
+      );
+      this.inst.stats.clientsClosedByOutputLimit++;
+      this.close(false);
     }
   }
 
@@ -144,6 +191,22 @@ export class ClientConnection implements Connection {
     this.flush();
     this.closing = true;
     this.socket.end();
+  }
+}
+
+/** Connections with queued frames, flushed together once the current I/O callback is done. */
+const pendingFlush = new Set<ClientConnection>();
+let flushTimer: NodeJS.Immediate | null = null;
+
+function scheduleFlush(conn: ClientConnection): void {
+  pendingFlush.add(conn);
+  if (flushTimer === null) {
+    flushTimer = setImmediate(() => {
+      flushTimer = null;
+      const conns = [...pendingFlush];
+      pendingFlush.clear();
+      for (const c of conns) c.flushPending();
+    });
   }
 }
 

@@ -24,7 +24,7 @@ const HLL_P_MASK = HLL_REGISTERS - 1;
 const HLL_BITS = 6;
 const HLL_REGISTER_MAX = (1 << HLL_BITS) - 1;
 export const HLL_HDR_SIZE = 16;
-export const HLL_DENSE_SIZE = HLL_HDR_SIZE + (HLL_REGISTERS * HLL_BITS + 7) / 8;
+export const HLL_DENSE_SIZE = HLL_HDR_SIZE + Math.floor((HLL_REGISTERS * HLL_BITS + 7) / 8);
 export const HLL_DENSE = 0;
 export const HLL_SPARSE = 1;
 

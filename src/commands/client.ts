@@ -7,6 +7,7 @@
 
 import type { Database } from '../engine/db.js';
 import type { Reply } from '../protocol/reply.js';
+import type { BlockState } from './blocking.js';
 import type { Instance } from './instance.js';
 import type { PubSubMessage, Subscriber } from './pubsub.js';
 import type { Command } from './spec.js';
@@ -25,6 +26,8 @@ export interface Connection {
   close(afterReply: boolean): void;
   /** Queues bytes produced outside this client's own commands (messages) and sends them soon. */
   pushFrame(bytes: Buffer): void;
+  /** The client was blocked and got its reply: send it and resume reading commands. */
+  unblocked(): void;
 }
 
 export class Client implements Subscriber {
@@ -53,6 +56,10 @@ export class Client implements Subscriber {
   readonly watching: WatchedKey[] = [];
   /** Inside EXEC (and later scripts): blocking commands must not block. */
   denyBlocking = false;
+  /** Set while a blocking command waits (BLPOP...); the connection reads no further commands. */
+  blocked: BlockState | null = null;
+  /** For in-process clients without a connection: called when a blocked command completes. */
+  onUnblock: (() => void) | null = null;
   readonly channels = new Set<string>();
   readonly patterns = new Set<string>();
   readonly shardChannels = new Set<string>();
@@ -75,6 +82,11 @@ export class Client implements Subscriber {
   /** Redis's CLIENT_PUBSUB: subscribed to anything. */
   get inPubSub(): boolean {
     return this.channels.size + this.patterns.size + this.shardChannels.size > 0;
+  }
+
+  unblocked(): void {
+    if (this.conn !== null) this.conn.unblocked();
+    else if (this.onUnblock !== null) this.onUnblock();
   }
 
   deliver(message: PubSubMessage): void {

@@ -79,6 +79,8 @@ export function dispatch(c: Client, argv: string[]): void {
     return;
   }
   call(c, cmd, argv);
+  // handleClientsBlockedOnKeys: after a whole top-level command (EXEC included).
+  if (c.inst.blocking.hasReady) c.inst.blocking.serveReady();
 }
 
 /** Runs a resolved command (Redis's call()). */

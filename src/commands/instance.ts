@@ -11,6 +11,7 @@ import { Config } from '../config/config.js';
 import { type Clock, systemClock } from '../engine/clock.js';
 import type { KeyspaceListener } from '../engine/events.js';
 import { Keyspace } from '../engine/keyspace.js';
+import { BlockingRegistry } from './blocking.js';
 import type { Client } from './client.js';
 import { PubSub } from './pubsub.js';
 import type { CommandSpec } from './spec.js';
@@ -103,6 +104,7 @@ export class Instance implements KeyspaceListener {
   server: ServerHooks | null = null;
   readonly watches: WatchRegistry;
   readonly pubsub = new PubSub();
+  readonly blocking: BlockingRegistry;
   /** Extra periodic work registered by the layers above (client timeouts, persistence). */
   readonly cronHooks: Array<() => void> = [];
   private cronTimer: NodeJS.Timeout | null = null;
@@ -121,6 +123,7 @@ export class Instance implements KeyspaceListener {
     this.ks = new Keyspace(this.config.number('databases'), clock);
     this.commands = new CommandTable(options.commands);
     this.watches = new WatchRegistry(this.ks);
+    this.blocking = new BlockingRegistry(this.ks.dbs.length);
     this.ks.listener = this;
     this.startTime = clock.now();
     this.lastSave = this.startTime;
@@ -173,6 +176,19 @@ export class Instance implements KeyspaceListener {
     this.watches.dbModified(db);
   }
 
+  keyReady(db: number, key: string): void {
+    this.blocking.keyReady(db, key);
+  }
+
+  /** After SWAPDB: keys someone waits on may now hold a list or sorted set. */
+  rescanBlockedKeys(db: number): void {
+    const database = this.ks.db(db);
+    for (const key of this.blocking.blockedKeys(db)) {
+      const v = database.get(key);
+      if (typeof v === 'object' && (v.type === 'list' || v.type === 'zset')) this.blocking.keyReady(db, key);
+    }
+  }
+
   notify(_type: number, event: string, key: string, db: number): void {
     this.pubsub.notifyKeyspaceEvent(this.ks.notifyFlags, event, key, db);
   }
@@ -181,6 +197,7 @@ export class Instance implements KeyspaceListener {
   clientClosed(c: Client): void {
     this.watches.unwatchAll(c);
     this.pubsub.removeAll(c);
+    this.blocking.forget(c);
     this.clients.delete(c.id);
   }
 

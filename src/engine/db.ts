@@ -97,6 +97,9 @@ export class Database {
   add(key: string, value: Value): void {
     this.store(key, value);
     this.ks.notify(NOTIFY.NEW, 'new', key, this.id);
+    // Redis's dbAdd signals lists and sorted sets as ready for blocked clients.
+    if (typeof value === 'object' && (value.type === 'list' || value.type === 'zset'))
+      this.ks.keyReady(this.id, key);
   }
 
   /** Stores a value, stamping the access clock as a new object gets in Redis; true if new. */

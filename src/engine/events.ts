@@ -31,6 +31,8 @@ export interface KeyspaceListener {
    * before and after). `db` is -1 for all.
    */
   dbModified(db: number): void;
+  /** A list or sorted set was added under `key`: clients blocked on it may be served. */
+  keyReady?(db: number, key: string): void;
   /** A keyspace notification of class `type`; only called when the class is enabled. */
   notify(type: number, event: string, key: string, db: number): void;
 }

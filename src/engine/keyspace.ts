@@ -63,6 +63,10 @@ export class Keyspace {
     if ((this.notifyFlags & type) !== 0 && this.listener !== null) this.listener.notify(type, event, key, db);
   }
 
+  keyReady(db: number, key: string): void {
+    if (this.listener?.keyReady !== undefined) this.listener.keyReady(db, key);
+  }
+
   dbModified(db: number): void {
     if (this.listener !== null) this.listener.dbModified(db);
   }

@@ -340,7 +340,11 @@ function swapdbCommand(c: Client, argv: string[]): void {
   const b = int32Arg(argv[2]!, 'ERR invalid second DB index');
   const n = c.inst.ks.dbs.length;
   if (a < 0 || a >= n || b < 0 || b >= n) throw new ReplyError(E.DB_INDEX);
-  if (a !== b) c.inst.ks.swap(a, b);
+  if (a !== b) {
+    c.inst.ks.swap(a, b);
+    c.inst.rescanBlockedKeys(a);
+    c.inst.rescanBlockedKeys(b);
+  }
   c.inst.dirty++;
   c.reply.ok();
 }

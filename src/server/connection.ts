@@ -76,6 +76,15 @@ export class ClientConnection implements Connection {
     }
   }
 
+  unblocked(): void {
+    // Resume on a later turn: the command that served us is still on the stack.
+    setImmediate(() => {
+      if (this.closing) return;
+      this.flush();
+      this.processInput();
+    });
+  }
+
   /** Sends what other clients' commands queued for this one (messages, invalidations). */
   flushPending(): void {
     this.flushScheduled = false;
@@ -96,7 +105,7 @@ export class ClientConnection implements Connection {
   private processInput(): void {
     const client = this.client;
     const parser = this.parser;
-    while (!this.paused && !this.closing) {
+    while (!this.paused && !this.closing && client.blocked === null) {
       let argv: string[] | null;
       try {
         argv = parser.next();

@@ -105,6 +105,12 @@ export function murmur64(s: string, seed = SEED): void {
   rLo = (rLo ^ (rHi >>> 15)) >>> 0;
 }
 
+/** MurmurHash64A of a binary string as a bigint (for tests; the hot path uses murmur64). */
+export function hash64(s: string, seed = SEED): bigint {
+  murmur64(s, seed);
+  return (BigInt(rHi) << 32n) | BigInt(rLo);
+}
+
 /** The register an element maps to, set by patLen. */
 let patIndex = 0;
 

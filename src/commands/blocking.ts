@@ -1,0 +1,129 @@
+/**
+ * Blocked clients (Redis's blocked.c): BLPOP and friends park a client on one or more keys
+ * until another command makes a key ready, the timeout passes, or CLIENT UNBLOCK releases it.
+ * Clients blocked on the same key are served first-come first-served. Keys become ready when
+ * a list or sorted set is added under them (dbAdd, as in Redis 7.0, so a push inside MULTI or a
+ * script wakes waiters once, after the whole transaction), and ready keys are served after each
+ * top-level command.
+ */
+
+import type { Client } from './client.js';
+
+export interface BlockState {
+  db: number;
+  keys: string[];
+  /** How long to wait in ms, or 0 to wait forever. */
+  timeoutMs: number;
+  /** Tries to serve the client now; returns true once it wrote its reply. */
+  retry: () => boolean;
+  /** Writes the reply for a timeout (a null of the right kind). */
+  onTimeout: () => void;
+  timer: NodeJS.Timeout | null;
+}
+
+export class BlockingRegistry {
+  /** Per database: key -> clients blocked on it, in arrival order. */
+  private readonly byDb: Array<Map<string, Client[]>>;
+  private readonly ready: Array<{ db: number; key: string }> = [];
+  private readonly readySet = new Set<string>();
+  count = 0;
+
+  constructor(databases: number) {
+    this.byDb = Array.from({ length: databases }, () => new Map());
+  }
+
+  block(c: Client, state: Omit<BlockState, 'timer'>): void {
+    const st: BlockState = { ...state, timer: null };
+    c.blocked = st;
+    const map = this.byDb[state.db]!;
+    for (const key of state.keys) {
+      let list = map.get(key);
+      if (list === undefined) {
+        list = [];
+        map.set(key, list);
+      }
+      if (!list.includes(c)) list.push(c);
+    }
+    this.count++;
+    if (state.timeoutMs > 0) st.timer = setTimeout(() => this.timeout(c), state.timeoutMs);
+  }
+
+  private detach(c: Client): void {
+    const st = c.blocked;
+    if (st === null) return;
+    if (st.timer !== null) clearTimeout(st.timer);
+    const map = this.byDb[st.db]!;
+    for (const key of st.keys) {
+      const list = map.get(key);
+      if (list === undefined) continue;
+      const i = list.indexOf(c);
+      if (i >= 0) list.splice(i, 1);
+      if (list.length === 0) map.delete(key);
+    }
+    c.blocked = null;
+    this.count--;
+  }
+
+  /** Releases a client after its reply was written; its connection resumes reading. */
+  private release(c: Client): void {
+    this.detach(c);
+    c.unblocked();
+  }
+
+  private timeout(c: Client): void {
+    const st = c.blocked;
+    if (st === null) return;
+    st.onTimeout();
+    this.release(c);
+  }
+
+  /** CLIENT UNBLOCK: false if the client was not blocked. */
+  unblock(c: Client, withError: boolean): boolean {
+    const st = c.blocked;
+    if (st === null) return false;
+    if (withError) c.reply.error('UNBLOCKED client unblocked via CLIENT UNBLOCK');
+    else st.onTimeout();
+    this.release(c);
+    return true;
+  }
+
+  /** A client disconnected while blocked. */
+  forget(c: Client): void {
+    this.detach(c);
+  }
+
+  /** A list or sorted set appeared under `key` (signalKeyAsReady). */
+  keyReady(db: number, key: string): void {
+    if (this.count === 0 || !this.byDb[db]!.has(key)) return;
+    const id = `${db}\0${key}`;
+    if (this.readySet.has(id)) return;
+    this.readySet.add(id);
+    this.ready.push({ db, key });
+  }
+
+  /** Keys someone is blocked on in `db` (SWAPDB rescans them). */
+  blockedKeys(db: number): string[] {
+    return [...this.byDb[db]!.keys()];
+  }
+
+  get hasReady(): boolean {
+    return this.ready.length !== 0;
+  }
+
+  /** handleClientsBlockedOnKeys: serve waiters of every ready key, FIFO, while they can be served. */
+  serveReady(): void {
+    while (this.ready.length !== 0) {
+      const batch = this.ready.splice(0);
+      this.readySet.clear();
+      for (const { db, key } of batch) {
+        const list = this.byDb[db]!.get(key);
+        if (list === undefined) continue;
+        for (const c of [...list]) {
+          if (c.blocked === null) continue;
+          if (!c.blocked.retry()) break;
+          this.release(c);
+        }
+      }
+    }
+  }
+}

@@ -70,6 +70,7 @@ describe('SORT scores: strtod as Redis uses it', () => {
       ['-Infinity', Number.NEGATIVE_INFINITY],
       ['INF', Number.POSITIVE_INFINITY],
       ['1\x00garbage', 1],
+      ['\x001', 0],
       ['2.2250738585072014e-308', 2 ** -1022],
       ['0x1p-1074', 2 ** -1074],
       ['0x1.fffffffffffff8p-1023', 2 ** -1022],
@@ -108,7 +109,6 @@ describe('SORT scores: strtod as Redis uses it', () => {
       '0x1.fffffffffffff8p1023',
       '0x1p99999999999999999999',
       '1.7976931348623159e308',
-      '\x001',
       ' \x00',
     ]) {
       assert.equal(sortScore(s), null, JSON.stringify(s));
@@ -352,7 +352,7 @@ class Pair {
  */
 async function hashOrdered(p: Pair, argv: string[]): Promise<boolean> {
   const name = argv[0]!.toLowerCase();
-  if (name !== 'sort' && name !== 'sort_ro') return false;
+  if ((name !== 'sort' && name !== 'sort_ro') || argv.length < 2) return false;
   const type = await p.redisOnly(['TYPE', argv[1]!]);
   if (type.type !== 'simple') return false;
   const enc = await p.redisOnly(['OBJECT', 'ENCODING', argv[1]!]);
@@ -388,34 +388,44 @@ async function hashOrdered(p: Pair, argv: string[]): Promise<boolean> {
   return false;
 }
 
-/** Sends argv to both servers; exact unless the answer is in Redis's hash order. */
+/**
+ * Sends argv to both servers; exact unless the answer is in Redis's hash order.
+ *
+ * Redis's SORT tests `errno == ERANGE` after strtod without clearing errno first, so an ERANGE
+ * left by an earlier call anywhere in the process (a SORT of "1e400", a ZADD of a subnormal
+ * score) fails later numeric SORTs of valid non-integer strings. mnemo judges each SORT on its
+ * own scores; before each SORT, Redis's errno is cleared with a command that resets it
+ * (string2d in ZUNION's WEIGHTS), so that both answer for the same SORT.
+ */
 async function check(p: Pair, argv: string[], context: string): Promise<void> {
+  if (/^sort(_ro)?$/i.test(argv[0]!)) await p.redisOnly(['ZUNION', '1', '__nokey__', 'WEIGHTS', '1']);
   const loose = await hashOrdered(p, argv);
   const [r, m] = await p.both(argv);
   const what = `${context}: ${argv.map((a) => JSON.stringify(a)).join(' ')}`;
-  if (!loose || r.equals(m)) {
-    assert.equal(showRaw(m), showRaw(r), what);
+  let storeAt = -1;
+  if (argv[0]!.toLowerCase() === 'sort') {
+    for (let i = 2; i < argv.length - 1; i++) if (argv[i]!.toLowerCase() === 'store') storeAt = i;
+  }
+  if (!loose || storeAt > 0 || r.equals(m)) assert.equal(showRaw(m), showRaw(r), what);
+  if (!loose) return;
+  const limited = argv.some((a) => a.toLowerCase() === 'limit');
+  const same = (a: RespValue, b: RespValue, label: string): void => {
+    if (limited) assert.equal(shape(a), shape(b), label);
+    else assert.equal(multiset(a), multiset(b), label);
+  };
+  if (storeAt < 0) {
+    same(parseOne(m), parseOne(r), what);
     return;
   }
-  const rv = parseOne(r);
-  const mv = parseOne(m);
-  const limited = argv.some((a) => a.toLowerCase() === 'limit');
-  if (limited) assert.equal(shape(mv), shape(rv), what);
-  else assert.equal(multiset(mv), multiset(rv), what);
-  // A stored result: the lists must hold the same (multi)set, or at least as many elements.
-  let storeAt = -1;
-  for (let i = 2; i < argv.length - 1; i++) if (argv[i]!.toLowerCase() === 'store') storeAt = i;
-  if (storeAt > 0 && argv[0]!.toLowerCase() === 'sort') {
-    const [lr, lm] = await p.both(['LRANGE', argv[storeAt + 1]!, '0', '-1']);
-    if (limited) assert.equal(shape(parseOne(lm)), shape(parseOne(lr)), `${what} (stored)`);
-    else assert.equal(multiset(parseOne(lm)), multiset(parseOne(lr)), `${what} (stored)`);
-    // Make both stores hold Redis's list, so later commands see the same data.
-    const stored = parseOne(lr);
-    if (stored.type === 'array' && stored.value.length > 0) {
-      const dst = argv[storeAt + 1]!;
-      await p.both(['DEL', dst]);
-      await p.both(['RPUSH', dst, ...stored.value.map((x) => (x as { value: string }).value)]);
-    }
+  // A stored result in hash order: the lists hold the same elements (or as many, with LIMIT);
+  // then both servers get Redis's list, so later commands see the same data.
+  const dst = argv[storeAt + 1]!;
+  const [lr, lm] = await p.both(['LRANGE', dst, '0', '-1']);
+  const stored = parseOne(lr);
+  same(parseOne(lm), stored, `${what} (stored)`);
+  if (stored.type === 'array' && stored.value.length > 0) {
+    await p.both(['DEL', dst]);
+    await p.both(['RPUSH', dst, ...stored.value.map((x) => (x as { value: string }).value)]);
   }
 }
 

@@ -328,7 +328,8 @@ function sortGeneric(c: Client, argv: string[], readonly: boolean): void {
   else if (v instanceof ListValue || v instanceof SetValue || v instanceof ZSetValue) value = v;
   else throw wrongType();
 
-  // An unsorted set would store in its hash order; Redis sorts it ALPHA instead.
+  // An unsorted set would store in its hash order; Redis sorts it ALPHA instead (and does the
+  // same inside scripts, for replication: to apply when mnemo runs scripts).
   if (dontsort && value instanceof SetValue && storekey !== null) {
     dontsort = false;
     alpha = true;

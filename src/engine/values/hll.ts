@@ -43,51 +43,58 @@ const M_LO = 0x5bd1e995;
 const M_LO0 = M_LO & 0xffff;
 const M_LO1 = M_LO >>> 16;
 
-/** The result of mulM / murmur64: high and low 32 bits (module state, so no allocation). */
+/** The result of murmur64: high and low 32 bits (module state, so no allocation). */
 let rHi = 0;
 let rLo = 0;
 
-/** (hi, lo) * m mod 2^64 into rHi/rLo. */
-function mulM(hi: number, lo: number): void {
+/**
+ * The high 32 bits of the 64-bit product lo * M_LO, exactly, from 16-bit partial products
+ * (each below 2^32). The low 32 bits are Math.imul(lo, M_LO); a 64-bit product by m is then
+ * hi = mulHi(lo) + lo * M_HI + hi * M_LO (mod 2^32). Kept pure so it inlines into the loop.
+ */
+function mulHi(lo: number): number {
   const a0 = lo & 0xffff;
   const a1 = lo >>> 16;
   const p00 = a0 * M_LO0;
   const p01 = a0 * M_LO1;
   const p10 = a1 * M_LO0;
   const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
-  // High word of lo * M_LO, exactly (every partial product is below 2^32).
-  const carry = a1 * M_LO1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
-  rLo = (((mid & 0xffff) << 16) | (p00 & 0xffff)) >>> 0;
-  rHi = (carry + Math.imul(lo, M_HI) + Math.imul(hi, M_LO)) >>> 0;
+  return a1 * M_LO1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
 }
 
 /** MurmurHash64A of the bytes of a binary string (one char per byte), into rHi/rLo. */
 export function murmur64(s: string, seed = SEED): void {
   const len = s.length;
-  mulM(0, len);
-  let hh = rHi;
-  let hl = (rLo ^ seed) >>> 0;
+  // h = seed ^ (len * m)
+  let hh = (mulHi(len) + Math.imul(len, M_HI)) >>> 0;
+  let hl = (Math.imul(len, M_LO) ^ seed) >>> 0;
   const blocks = len - (len & 7);
   for (let i = 0; i < blocks; i += 8) {
-    const kl =
+    let kl =
       (s.charCodeAt(i) |
         (s.charCodeAt(i + 1) << 8) |
         (s.charCodeAt(i + 2) << 16) |
         (s.charCodeAt(i + 3) << 24)) >>>
       0;
-    const kh =
+    let kh =
       (s.charCodeAt(i + 4) |
         (s.charCodeAt(i + 5) << 8) |
         (s.charCodeAt(i + 6) << 16) |
         (s.charCodeAt(i + 7) << 24)) >>>
       0;
-    mulM(kh, kl);
-    mulM(rHi, (rLo ^ (rHi >>> 15)) >>> 0);
-    hh = (hh ^ rHi) >>> 0;
-    hl = (hl ^ rLo) >>> 0;
-    mulM(hh, hl);
-    hh = rHi;
-    hl = rLo;
+    // k *= m; k ^= k >> 47; k *= m
+    let th = (mulHi(kl) + Math.imul(kl, M_HI) + Math.imul(kh, M_LO)) >>> 0;
+    kl = Math.imul(kl, M_LO) >>> 0;
+    kh = th;
+    kl = (kl ^ (kh >>> 15)) >>> 0;
+    th = (mulHi(kl) + Math.imul(kl, M_HI) + Math.imul(kh, M_LO)) >>> 0;
+    kl = Math.imul(kl, M_LO) >>> 0;
+    // h ^= k; h *= m
+    hh = (hh ^ th) >>> 0;
+    hl = (hl ^ kl) >>> 0;
+    th = (mulHi(hl) + Math.imul(hl, M_HI) + Math.imul(hh, M_LO)) >>> 0;
+    hl = Math.imul(hl, M_LO) >>> 0;
+    hh = th;
   }
   const rest = len & 7;
   if (rest !== 0) {
@@ -96,13 +103,16 @@ export function murmur64(s: string, seed = SEED): void {
       if (j >= 4) hh = (hh ^ (b << ((j - 4) * 8))) >>> 0;
       else hl = (hl ^ (b << (j * 8))) >>> 0;
     }
-    mulM(hh, hl);
-    hh = rHi;
-    hl = rLo;
+    const th = (mulHi(hl) + Math.imul(hl, M_HI) + Math.imul(hh, M_LO)) >>> 0;
+    hl = Math.imul(hl, M_LO) >>> 0;
+    hh = th;
   }
+  // h ^= h >> 47; h *= m; h ^= h >> 47
   hl = (hl ^ (hh >>> 15)) >>> 0;
-  mulM(hh, hl);
-  rLo = (rLo ^ (rHi >>> 15)) >>> 0;
+  const th = (mulHi(hl) + Math.imul(hl, M_HI) + Math.imul(hh, M_LO)) >>> 0;
+  hl = Math.imul(hl, M_LO) >>> 0;
+  rHi = th;
+  rLo = (hl ^ (th >>> 15)) >>> 0;
 }
 
 /** MurmurHash64A of a binary string as a bigint (for tests; the hot path uses murmur64). */
@@ -237,7 +247,12 @@ export function isHll(v: StringValue): boolean {
 
 // ---- sparse representation ----
 
-/** Reads the sparse opcodes of `b` into byte-per-register `regs`; false if they do not cover exactly every register. */
+/**
+ * Reads the sparse opcodes of `b` into byte-per-register `regs` (keeping the maximum when
+ * `max`); false unless they cover exactly every register. Any opcode running past the last
+ * register makes the value invalid: the bounds checks of the CVE-2025-32023 fix, which the
+ * reference redis-server 7.0.15 build (Debian 7.0.15-1~deb12u10) carries.
+ */
 function sparseToRegisters(b: Uint8Array, regs: Uint8Array, max: boolean): boolean {
   const end = b.length;
   let idx = 0;
@@ -246,14 +261,16 @@ function sparseToRegisters(b: Uint8Array, regs: Uint8Array, max: boolean): boole
     const op = b[p]!;
     if ((op & 0xc0) === 0) {
       idx += (op & 0x3f) + 1;
+      if (idx > HLL_REGISTERS) return false;
       p++;
     } else if ((op & 0xc0) === 0x40) {
       idx += (((op & 0x3f) << 8) | (b[p + 1] ?? 0)) + 1;
+      if (idx > HLL_REGISTERS) return false;
       p += 2;
     } else {
       let runlen = (op & 3) + 1;
       const val = ((op >>> 2) & 0x1f) + 1;
-      if (runlen + idx > HLL_REGISTERS) break;
+      if (runlen + idx > HLL_REGISTERS) return false;
       while (runlen-- > 0) {
         if (!max || val > regs[idx]!) regs[idx] = val;
         idx++;
@@ -293,8 +310,9 @@ function valOp(val: number, len: number): number {
 function sparseSet(bs: ByteString, index: number, count: number, maxBytes: number): -1 | 0 | 1 {
   if (count > SPARSE_VAL_MAX_VALUE) return promote(bs, index, count);
   const len = bs.length;
-  // Room for the worst split (XZERO -> XZERO VAL XZERO, 3 more bytes).
-  bs.resize(len + 3);
+  // Room for the worst split (XZERO -> XZERO VAL XZERO, 3 more bytes), plus one: a truncated
+  // XZERO at the very end reads (and a split rewrites) the byte past it, Redis's sds terminator.
+  bs.resize(len + 4);
   const b = bs.bytes();
   let end = len;
   let p = HLL_HDR_SIZE;
@@ -517,19 +535,23 @@ export function hllCount(b: Uint8Array, invalid?: { value: boolean }): number | 
     let p = HLL_HDR_SIZE;
     while (p < end) {
       const op = b[p]!;
+      let run: number;
+      if ((op & 0xc0) === 0) run = (op & 0x3f) + 1;
+      else if ((op & 0xc0) === 0x40) run = (((op & 0x3f) << 8) | (b[p + 1] ?? 0)) + 1;
+      else run = (op & 3) + 1;
+      // An opcode past the last register: invalid (the CVE-2025-32023 bounds check).
+      if (idx + run > HLL_REGISTERS) {
+        idx = -1;
+        break;
+      }
+      idx += run;
       if ((op & 0xc0) === 0) {
-        const run = (op & 0x3f) + 1;
-        idx += run;
         h[0] = h[0]! + run;
         p++;
       } else if ((op & 0xc0) === 0x40) {
-        const run = (((op & 0x3f) << 8) | (b[p + 1] ?? 0)) + 1;
-        idx += run;
         h[0] = h[0]! + run;
         p += 2;
       } else {
-        const run = (op & 3) + 1;
-        idx += run;
         const r = ((op >>> 2) & 0x1f) + 1;
         h[r] = h[r]! + run;
         p++;

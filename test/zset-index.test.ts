@@ -76,7 +76,10 @@ type Op =
   | { t: 'bulk'; n: number; base: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ t: fc.constant('insert' as const), score: scoreArb, member: memberArb }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({ t: fc.constant('insert' as const), score: scoreArb, member: memberArb }),
+  },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('delete' as const), pick: fc.nat() }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('update' as const), pick: fc.nat(), score: scoreArb }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('rank' as const), pick: fc.nat() }) },
@@ -170,9 +173,7 @@ function run(ops: Op[], seedPairs: Pair[] = []): { t: ZIndex; model: Model } {
         const start = op.pick % n;
         const got = walkAll(t, start, op.reverse, op.limit);
         const want = op.reverse
-          ? model.pairs
-              .slice(Math.max(0, start - op.limit + 1), start + 1)
-              .reverse()
+          ? model.pairs.slice(Math.max(0, start - op.limit + 1), start + 1).reverse()
           : model.pairs.slice(start, start + op.limit);
         assert.deepEqual(got, want);
         break;
@@ -335,7 +336,9 @@ describe('ZSetValue', () => {
           z.index.check();
           assert.equal(z.size, m.size);
           assert.equal(z.index.size, m.size);
-          const sorted = [...m.entries()].map(([k, v]) => [v, k] as Pair).sort((a, b) => (less(a, b) ? -1 : 1));
+          const sorted = [...m.entries()]
+            .map(([k, v]) => [v, k] as Pair)
+            .sort((a, b) => (less(a, b) ? -1 : 1));
           sorted.forEach(([s, k], i) => {
             assert.equal(z.rank(k, false), i);
             assert.equal(z.rank(k, true), sorted.length - 1 - i);

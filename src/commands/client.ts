@@ -79,6 +79,14 @@ export class Client implements Subscriber {
     return this.reply.resp;
   }
 
+  /** Leaves MULTI state and forgets watched keys (Redis's discardTransaction). */
+  discardTransaction(): void {
+    this.multi = null;
+    this.multiError = false;
+    this.dirtyCas = false;
+    this.inst.watches.unwatchAll(this);
+  }
+
   /** Redis's CLIENT_PUBSUB: subscribed to anything. */
   get inPubSub(): boolean {
     return this.channels.size + this.patterns.size + this.shardChannels.size > 0;

@@ -116,6 +116,11 @@ function reject(c: Client, cmd: Command | null, message: string): void {
   if (cmd !== null) cmd.stats.rejected++;
   // flagTransaction: a command rejected while queueing dooms the transaction.
   if (c.multi !== null) c.multiError = true;
+  if (cmd !== null && cmd.parent === null && cmd.name === 'exec') {
+    // execCommandAbort: a rejected EXEC discards the transaction and says why.
+    c.discardTransaction();
+    message = `EXECABORT Transaction discarded because of: ${message.startsWith('ERR ') ? message.slice(4) : message}`;
+  }
   c.inst.countError(message);
   c.reply.error(message);
 }

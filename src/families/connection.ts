@@ -10,7 +10,6 @@ import { cstr, E, ReplyError } from '../commands/errors.js';
 import type { CommandSpec } from '../commands/spec.js';
 import { command } from './define.js';
 import { int32Arg, replyHelp } from './keys.js';
-import { discardTransaction } from './transactions.js';
 
 export const SERVER_NAME = 'redis';
 /** The Redis version mnemo implements and reports to clients for feature detection. */
@@ -41,7 +40,7 @@ function quitCommand(c: Client): void {
 }
 
 function resetCommand(c: Client): void {
-  discardTransaction(c);
+  c.discardTransaction();
   c.inst.pubsub.removeAll(c);
   c.select(0);
   c.reply.resp = 2;

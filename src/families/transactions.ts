@@ -12,14 +12,6 @@ import { ReplyError } from '../commands/errors.js';
 import type { CommandSpec } from '../commands/spec.js';
 import { command, keyRange } from './define.js';
 
-/** Leaves MULTI state and forgets watched keys (discardTransaction). */
-export function discardTransaction(c: Client): void {
-  c.multi = null;
-  c.multiError = false;
-  c.dirtyCas = false;
-  c.inst.watches.unwatchAll(c);
-}
-
 function multiCommand(c: Client): void {
   if (c.multi !== null) throw new ReplyError('ERR MULTI calls can not be nested');
   c.multi = [];
@@ -33,7 +25,7 @@ function execCommand(c: Client): void {
   if (c.inst.watches.anyExpired(c)) c.dirtyCas = true;
   if (c.multiError || c.dirtyCas) {
     const aborted = c.multiError;
-    discardTransaction(c);
+    c.discardTransaction();
     if (aborted) throw new ReplyError('EXECABORT Transaction discarded because of previous errors.');
     c.reply.nilArray();
     return;
@@ -47,13 +39,13 @@ function execCommand(c: Client): void {
     for (const { cmd, argv } of queued) call(c, cmd, argv);
   } finally {
     c.denyBlocking = denied;
-    discardTransaction(c);
+    c.discardTransaction();
   }
 }
 
 function discardCommand(c: Client): void {
   if (c.multi === null) throw new ReplyError('ERR DISCARD without MULTI');
-  discardTransaction(c);
+  c.discardTransaction();
   c.reply.ok();
 }
 
@@ -118,6 +110,7 @@ export const transactionCommands: CommandSpec[] = [
       summary: 'Watch the given keys to determine execution of the MULTI/EXEC block',
       complexity: 'O(1) for every key.',
       syntax: 'key [key ...]',
+      keySpecs: [keyRange('RO', 1, -1)],
     },
     watchCommand,
   ),

@@ -5,6 +5,7 @@
 
 import type { CommandSpec } from '../commands/spec.js';
 import { bitmapCommands } from './bitmaps.js';
+import { blockingCommands } from './blocking.js';
 import { commandCommands } from './command.js';
 import { connectionCommands } from './connection.js';
 import { hashCommands } from './hashes.js';
@@ -23,6 +24,7 @@ import { zsetCommands } from './zsets.js';
 export const allCommands: readonly CommandSpec[] = [
   ...stringCommands,
   ...transactionCommands,
+  ...blockingCommands,
   ...pubsubCommands,
   ...keyCommands,
   ...listCommands,

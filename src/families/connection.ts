@@ -148,6 +148,17 @@ function helloCommand(c: Client, argv: string[]): void {
 
 // ---- CLIENT ----
 
+/** CLIENT LIST flags, in Redis's order of letters (the subset mnemo has). */
+function clientFlags(c: Client): string {
+  let f = '';
+  if (c.inPubSub) f += 'P';
+  if (c.multi !== null) f += 'x';
+  if (c.blocked !== null) f += 'b';
+  if (c.dirtyCas) f += 'd';
+  if (c.closeAfterReply) f += 'c';
+  return f === '' ? 'N' : f;
+}
+
 /** One CLIENT LIST line, fields in Redis 7.0's order. */
 export function clientInfoLine(c: Client, now: number): string {
   const conn = c.conn;
@@ -157,7 +168,8 @@ export function clientInfoLine(c: Client, now: number): string {
   return (
     `id=${c.id} addr=${conn?.addr ?? ''} laddr=${conn?.laddr ?? ''} fd=${conn?.fd ?? -1} name=${c.name}` +
     ` age=${Math.floor((now - c.createdAt) / 1000)} idle=${Math.floor((now - c.lastInteraction) / 1000)}` +
-    ` flags=N db=${c.dbIndex} sub=0 psub=0 ssub=0 multi=-1 qbuf=${qbuf} qbuf-free=0 argv-mem=0 multi-mem=0` +
+    ` flags=${clientFlags(c)} db=${c.dbIndex} sub=${c.channels.size} psub=${c.patterns.size} ssub=${c.shardChannels.size}` +
+    ` multi=${c.multi === null ? -1 : c.multi.length} qbuf=${qbuf} qbuf-free=0 argv-mem=0 multi-mem=0` +
     ` rbs=${qbuf} rbp=${qbuf} obl=0 oll=0 omem=${omem} tot-mem=${qbuf + omem}` +
     ` events=${omem > 0 ? 'rw' : 'r'} cmd=${cmd} user=${c.user} redir=-1 resp=${c.resp}`
   );
@@ -247,6 +259,24 @@ function clientKill(c: Client, argv: string[]): void {
   }
   c.reply.int(killed);
   if (killSelf) c.closeAfterReply = true;
+}
+
+function clientUnblock(c: Client, argv: string[]): void {
+  if (argv.length > 4) {
+    // Redis's addReplySubcommandSyntaxError, quoting the subcommand as typed.
+    throw new ReplyError(
+      `ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try CLIENT HELP.`,
+    );
+  }
+  let withError = false;
+  if (argv.length === 4) {
+    if (isWord(argv[3]!, 'error')) withError = true;
+    else if (!isWord(argv[3]!, 'timeout'))
+      throw new ReplyError('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+  }
+  const id = intArg(argv[2]!);
+  const target = c.inst.clients.get(id);
+  c.reply.int(target !== undefined && c.inst.blocking.unblock(target, withError) ? 1 : 0);
 }
 
 const CLIENT_HELP = [
@@ -468,6 +498,20 @@ export const connectionCommands: CommandSpec[] = [
           tips: ['nondeterministic_output'],
         },
         (c) => c.reply.verbatim(`${clientInfoLine(c, c.inst.ks.clock.now())}\n`),
+      ),
+      command(
+        'client|unblock',
+        -3,
+        'admin noscript loading stale',
+        [0, 0, 0],
+        {
+          ...C,
+          since: '5.0.0',
+          summary: 'Unblock a client blocked in a blocking command from a different connection',
+          complexity: 'O(log N) where N is the number of client connections',
+          syntax: 'client-id{:integer} [TIMEOUT | ERROR]{timeout_error}',
+        },
+        clientUnblock,
       ),
       command(
         'client|kill',

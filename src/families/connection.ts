@@ -184,9 +184,9 @@ function clientTypeArg(name: string): ClientType {
   throw new ReplyError(`ERR Unknown client type '${cstr(name)}'`);
 }
 
-/** Every in-process and network client is "normal" until pub/sub and replication exist. */
-function clientType(_c: Client): ClientType {
-  return 'normal';
+/** A client is "pubsub" while subscribed, "normal" otherwise (mnemo has no replication links). */
+function clientType(c: Client): ClientType {
+  return c.inPubSub ? 'pubsub' : 'normal';
 }
 
 function clientList(c: Client, argv: string[]): void {

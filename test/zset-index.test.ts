@@ -72,6 +72,7 @@ type Op =
   | { t: 'rank'; pick: number }
   | { t: 'walk'; pick: number; reverse: boolean; limit: number }
   | { t: 'deleteRange'; pick: number; count: number }
+  | { t: 'drain'; pick: number; count: number; step: number }
   | { t: 'countUntil'; score: number; strict: boolean }
   | { t: 'bulk'; n: number; base: number };
 
@@ -98,6 +99,17 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       t: fc.constant('deleteRange' as const),
       pick: fc.nat(),
       count: fc.integer({ min: 0, max: 2500 }),
+    }),
+  },
+  // Deletes one by one around a spot: leaves fall under the minimum next to full siblings
+  // (borrowing), inner nodes lose children (rotations and merges).
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      t: fc.constant('drain' as const),
+      pick: fc.nat(),
+      count: fc.integer({ min: 1, max: 4000 }),
+      step: fc.integer({ min: 0, max: 3 }),
     }),
   },
   {
@@ -188,6 +200,19 @@ function run(ops: Op[], seedPairs: Pair[] = []): { t: ZIndex; model: Model } {
         for (const [, m] of want) members.delete(m);
         break;
       }
+      case 'drain': {
+        let at = n === 0 ? 0 : op.pick % n;
+        for (let i = 0; i < op.count && model.pairs.length > 0; i++) {
+          at = Math.min(at, model.pairs.length - 1);
+          const [s, m] = model.pairs[at]!;
+          assert.equal(t.delete(s, m), true);
+          model.delete(s, m);
+          members.delete(m);
+          // step 0 drains forward from one rank, 1..3 also walks left so both siblings empty.
+          if (op.step > 0 && i % (op.step + 1) === 0 && at > 0) at--;
+        }
+        break;
+      }
       case 'countUntil': {
         const pred = op.strict ? (s: number) => s > op.score : (s: number) => s >= op.score;
         const want = model.pairs.findIndex(([s]) => pred(s));
@@ -224,6 +249,73 @@ describe('ZIndex against a sorted-array model', () => {
       }),
       { numRuns: 25 },
     );
+  });
+
+  it('sequences on packed trees (bulk-loaded and sequentially loaded)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 60, max: 40_000 }),
+        fc.boolean(),
+        fc.array(opArb, { maxLength: 40 }),
+        (n, bulk, ops) => {
+          const seed: Pair[] = [];
+          for (let i = 0; i < n; i++) seed.push([i >> 2, `p${String(i).padStart(6, '0')}`]);
+          let t: ZIndex;
+          let model: Model;
+          if (bulk) {
+            // fromSorted, then the same ops through run() on a copy fed the same way.
+            const built = ZIndex.fromSorted(
+              seed.map((p) => p[1]),
+              seed.map((p) => p[0]),
+            );
+            built.check();
+            ({ t, model } = run(ops, seed));
+            assert.deepEqual(walkAll(built, 0, false), seed);
+          } else {
+            ({ t, model } = run(ops, seed));
+          }
+          t.check();
+          assert.deepEqual(walkAll(t, 0, false), model.pairs);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('draining a bulk-built tree borrows, rotates and merges at every level', () => {
+    // 150k pairs in leaves of 56: 2679 leaves under 48 inner nodes under the root.
+    const n = 150_000;
+    const members: string[] = [];
+    const scores: number[] = [];
+    for (let i = 0; i < n; i++) {
+      members.push(`q${String(i).padStart(7, '0')}`);
+      scores.push(i);
+    }
+    const t = ZIndex.fromSorted(members, scores);
+    assert.equal(t.height, 2);
+    const alive = new Set(members.keys());
+    // Punch holes of varying sizes at spread-out places, checking the whole tree after each.
+    let seed = 12345;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (let round = 0; round < 40; round++) {
+      const start = Math.floor(rnd() * n);
+      const len = Math.floor(rnd() * 6000);
+      for (let i = start; i < Math.min(n, start + len); i++) {
+        if (!alive.has(i)) continue;
+        assert.ok(t.delete(scores[i]!, members[i]!));
+        alive.delete(i);
+      }
+      t.check();
+    }
+    const left = [...alive].sort((a, b) => a - b);
+    assert.deepEqual(
+      walkAll(t, 0, false).map((p) => p[1]),
+      left.map((i) => members[i]!),
+    );
+    for (let r = 0; r < left.length; r += 997) assert.equal(t.rank(scores[left[r]!]!, members[left[r]!]!), r);
   });
 
   it('deleting everything, one by one and in ranges, empties the tree cleanly', () => {

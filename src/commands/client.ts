@@ -56,6 +56,16 @@ export class Client implements Subscriber {
   readonly watching: WatchedKey[] = [];
   /** Inside EXEC (and later scripts): blocking commands must not block. */
   denyBlocking = false;
+  /** CLIENT REPLY OFF / SKIP state (Redis's CLIENT_REPLY_OFF, _SKIP_NEXT, _SKIP). */
+  replyOff = false;
+  replySkipNext = false;
+  replySkip = false;
+  /** CLIENT NO-EVICT */
+  noEvict = false;
+  /** A command held back by CLIENT PAUSE, run again when the pause ends. */
+  postponed: string[] | null = null;
+  /** MONITOR mode. */
+  monitor = false;
   /** Set while a blocking command waits (BLPOP...); the connection reads no further commands. */
   blocked: BlockState | null = null;
   /** For in-process clients without a connection: called when a blocked command completes. */

@@ -7,6 +7,7 @@
 
 import type { Client } from './client.js';
 import { E, ReplyError } from './errors.js';
+import { feedMonitors } from './monitor.js';
 import { type Command, F } from './spec.js';
 
 /** Resolves argv to a command record, or writes the rejection and returns null. */
@@ -65,22 +66,48 @@ const PUBSUB_ALLOWED = new Set([
 /** Commands that run at once inside MULTI instead of being queued. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
-/** Redis's processCommand: resolve, then queue (inside MULTI) or run. */
+/** Redis's processCommand: resolve, then hold back (CLIENT PAUSE), queue (MULTI) or run. */
 export function dispatch(c: Client, argv: string[]): void {
+  const mark = c.reply.mark();
   const cmd = resolve(c, argv);
-  if (cmd === null) return;
-  if (c.multi !== null && !(cmd.parent === null && MULTI_IMMEDIATE.has(cmd.name))) {
-    if ((cmd.bits & F.NO_MULTI) !== 0) {
-      reject(c, cmd, 'ERR Command not allowed inside a transaction');
+  if (cmd !== null) {
+    if (c.inst.pause !== null && mustWait(c, cmd)) {
+      c.postponed = argv;
+      c.inst.postponed.add(c);
       return;
     }
-    c.multi.push({ cmd, argv });
-    c.reply.simple('QUEUED');
-    return;
+    if (c.multi !== null && !(cmd.parent === null && MULTI_IMMEDIATE.has(cmd.name))) {
+      if ((cmd.bits & F.NO_MULTI) !== 0) reject(c, cmd, 'ERR Command not allowed inside a transaction');
+      else {
+        c.multi.push({ cmd, argv });
+        c.reply.simple('QUEUED');
+      }
+    } else {
+      call(c, cmd, argv);
+      // handleClientsBlockedOnKeys: after a whole top-level command (EXEC included).
+      if (c.inst.blocking.hasReady) c.inst.blocking.serveReady();
+    }
   }
-  call(c, cmd, argv);
-  // handleClientsBlockedOnKeys: after a whole top-level command (EXEC included).
-  if (c.inst.blocking.hasReady) c.inst.blocking.serveReady();
+  // CLIENT REPLY OFF/SKIP: the command ran, its reply is dropped.
+  if (c.replyOff || c.replySkip) c.reply.rollback(mark);
+  if (c.replySkip) c.replySkip = false;
+  if (c.replySkipNext) {
+    c.replySkip = true;
+    c.replySkipNext = false;
+  }
+}
+
+/** Whether CLIENT PAUSE holds this command back: everything, or writes (and EXEC of writes). */
+function mustWait(c: Client, cmd: Command): boolean {
+  // The in-process store cannot wait; like a replica, it is never paused.
+  if (c.conn === null) return false;
+  const pause = c.inst.pause!;
+  if (pause.all) return true;
+  if ((cmd.bits & (F.WRITE | F.MAY_REPLICATE)) !== 0) return true;
+  if (cmd.parent === null && cmd.name === 'exec' && c.multi !== null) {
+    return c.multi.some((q) => (q.cmd.bits & (F.WRITE | F.MAY_REPLICATE)) !== 0);
+  }
+  return false;
 }
 
 /** Runs a resolved command (Redis's call()). */
@@ -89,6 +116,8 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
   inst.ks.tick();
   const start = performance.now();
   const mark = c.reply.mark();
+  const previous = inst.currentClient;
+  inst.currentClient = c;
   try {
     cmd.handler!(c, argv);
   } catch (err) {
@@ -105,11 +134,16 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
       process.emitWarning(err as Error);
     }
   }
+  inst.currentClient = previous;
   cmd.stats.usec += (performance.now() - start) * 1000;
   cmd.stats.calls++;
   inst.stats.commands++;
   c.commandsProcessed++;
   c.lastCommand = cmd;
+  if (inst.monitors.size !== 0 && (cmd.bits & (F.ADMIN | F.SKIP_MONITOR)) === 0) {
+    feedMonitors(inst.monitors, c, cmd, argv);
+  }
+  if (inst.tracking.clients.size !== 0) inst.tracking.afterCommand(c, cmd, argv);
 }
 
 function reject(c: Client, cmd: Command | null, message: string): void {

@@ -16,6 +16,7 @@ import type { Client } from './client.js';
 import { PubSub } from './pubsub.js';
 import type { CommandSpec } from './spec.js';
 import { CommandTable } from './table.js';
+import { Tracking } from './tracking.js';
 import { WatchRegistry } from './watch.js';
 
 /** What the network server contributes (absent for the library). */
@@ -105,6 +106,12 @@ export class Instance implements KeyspaceListener {
   readonly watches: WatchRegistry;
   readonly pubsub = new PubSub();
   readonly blocking: BlockingRegistry;
+  readonly tracking = new Tracking();
+  readonly monitors = new Set<Client>();
+  /** CLIENT PAUSE: until when (ms), and whether every command or only writes wait. */
+  pause: { until: number; all: boolean; timer: NodeJS.Timeout } | null = null;
+  /** Clients holding a command back until the pause ends. */
+  readonly postponed = new Set<Client>();
   /** Extra periodic work registered by the layers above (client timeouts, persistence). */
   readonly cronHooks: Array<() => void> = [];
   private cronTimer: NodeJS.Timeout | null = null;
@@ -150,7 +157,8 @@ export class Instance implements KeyspaceListener {
     // Slow expire cycle: up to 25% (+2% per effort step) of the cron period.
     const effort = this.config.number('active-expire-effort');
     const limitMs = ((25 + 2 * (effort - 1)) * 1000) / hz / 100;
-    this.ks.activeExpireCycle(limitMs, effort);
+    // While clients are paused the dataset must not change under them: no active expiry.
+    if (this.pause === null) this.ks.activeExpireCycle(limitMs, effort);
     const now = performance.now();
     if (now - this.lastMetricsSample >= 100) {
       this.lastMetricsSample = now;
@@ -168,12 +176,33 @@ export class Instance implements KeyspaceListener {
 
   // ---- KeyspaceListener: the engine's events fan out to the features that need them ----
 
+  /** The client whose command is running (for NOLOOP tracking), or null. */
+  currentClient: Client | null = null;
+
   keyModified(db: number, key: string): void {
     this.watches.keyModified(db, key);
+    if (this.tracking.clients.size !== 0) this.tracking.keyModified(db, key, this.currentClient);
   }
 
   dbModified(db: number): void {
     this.watches.dbModified(db);
+    if (this.tracking.clients.size !== 0) this.tracking.dbFlushed(db);
+  }
+
+  /** CLIENT PAUSE: hold back commands (all, or only writes) until `until` (ms). */
+  pauseClients(until: number, all: boolean): void {
+    if (this.pause !== null) clearTimeout(this.pause.timer);
+    const timer = setTimeout(() => this.unpauseClients(), Math.max(0, until - this.ks.clock.now()));
+    this.pause = { until, all, timer };
+  }
+
+  unpauseClients(): void {
+    if (this.pause === null) return;
+    clearTimeout(this.pause.timer);
+    this.pause = null;
+    const waiting = [...this.postponed];
+    this.postponed.clear();
+    for (const c of waiting) c.unblocked();
   }
 
   keyReady(db: number, key: string): void {
@@ -198,6 +227,9 @@ export class Instance implements KeyspaceListener {
     this.watches.unwatchAll(c);
     this.pubsub.removeAll(c);
     this.blocking.forget(c);
+    this.tracking.clientClosed(c);
+    this.monitors.delete(c);
+    this.postponed.delete(c);
     this.clients.delete(c.id);
   }
 

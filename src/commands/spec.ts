@@ -100,6 +100,7 @@ export const F = {
   NO_MULTI: 1 << 11,
   SKIP_MONITOR: 1 << 12,
   MOVABLEKEYS: 1 << 13,
+  MAY_REPLICATE: 1 << 14,
 } as const;
 
 const FLAG_BITS: Partial<Record<CommandFlag, number>> = {
@@ -117,6 +118,7 @@ const FLAG_BITS: Partial<Record<CommandFlag, number>> = {
   no_multi: F.NO_MULTI,
   skip_monitor: F.SKIP_MONITOR,
   movablekeys: F.MOVABLEKEYS,
+  may_replicate: F.MAY_REPLICATE,
 };
 
 export function flagBits(flags: readonly CommandFlag[]): number {

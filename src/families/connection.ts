@@ -41,6 +41,11 @@ function quitCommand(c: Client): void {
 
 function resetCommand(c: Client): void {
   c.discardTransaction();
+  c.replyOff = false;
+  c.replySkip = false;
+  c.replySkipNext = false;
+  c.monitor = false;
+  c.inst.monitors.delete(c);
   c.inst.pubsub.removeAll(c);
   c.select(0);
   c.reply.resp = 2;
@@ -156,6 +161,8 @@ function clientFlags(c: Client): string {
   if (c.blocked !== null) f += 'b';
   if (c.dirtyCas) f += 'd';
   if (c.closeAfterReply) f += 'c';
+  if (c.monitor) f += 'O';
+  if (c.noEvict) f += 'e';
   return f === '' ? 'N' : f;
 }
 
@@ -259,6 +266,45 @@ function clientKill(c: Client, argv: string[]): void {
   }
   c.reply.int(killed);
   if (killSelf) c.closeAfterReply = true;
+}
+
+function clientReply(c: Client, argv: string[]): void {
+  const mode = argv[2]!;
+  if (isWord(mode, 'on')) {
+    c.replyOff = false;
+    c.replySkip = false;
+    c.replySkipNext = false;
+    c.reply.ok();
+  } else if (isWord(mode, 'off')) {
+    c.replyOff = true;
+  } else if (isWord(mode, 'skip')) {
+    if (!c.replyOff) c.replySkipNext = true;
+  } else throw syntaxError();
+}
+
+function clientPause(c: Client, argv: string[]): void {
+  if (argv.length > 4) {
+    throw new ReplyError(
+      `ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try CLIENT HELP.`,
+    );
+  }
+  let all = true;
+  if (argv.length === 4) {
+    if (isWord(argv[3]!, 'write')) all = false;
+    else if (!isWord(argv[3]!, 'all')) throw new ReplyError('ERR CLIENT PAUSE mode must be WRITE or ALL');
+  }
+  const ms = intArg(argv[2]!, 'ERR timeout is not an integer or out of range');
+  if (ms < 0) throw new ReplyError('ERR timeout is negative');
+  const now = c.inst.ks.clock.now();
+  c.inst.pauseClients(ms > 0 ? now + ms : now, all);
+  c.reply.ok();
+}
+
+function clientNoEvict(c: Client, argv: string[]): void {
+  if (isWord(argv[2]!, 'on')) c.noEvict = true;
+  else if (isWord(argv[2]!, 'off')) c.noEvict = false;
+  else throw syntaxError();
+  c.reply.ok();
 }
 
 function clientUnblock(c: Client, argv: string[]): void {
@@ -498,6 +544,65 @@ export const connectionCommands: CommandSpec[] = [
           tips: ['nondeterministic_output'],
         },
         (c) => c.reply.verbatim(`${clientInfoLine(c, c.inst.ks.clock.now())}\n`),
+      ),
+      command(
+        'client|reply',
+        3,
+        'noscript loading stale',
+        [0, 0, 0],
+        {
+          ...C,
+          since: '3.2.0',
+          summary: 'Instruct the server whether to reply to commands',
+          complexity: 'O(1)',
+          syntax: 'ON | OFF | SKIP',
+        },
+        clientReply,
+      ),
+      command(
+        'client|pause',
+        -3,
+        'admin noscript loading stale',
+        [0, 0, 0],
+        {
+          ...C,
+          since: '2.9.50',
+          summary: 'Stop processing commands from clients for some time',
+          complexity: 'O(1)',
+          syntax: 'timeout{:integer} [WRITE | ALL]{mode @6.2.0}',
+          history: [['6.2.0', '`CLIENT PAUSE WRITE` mode added along with the `mode` option.']],
+        },
+        clientPause,
+      ),
+      command(
+        'client|unpause',
+        2,
+        'admin noscript loading stale',
+        [0, 0, 0],
+        {
+          ...C,
+          since: '6.2.0',
+          summary: 'Resume processing of clients that were paused',
+          complexity: 'O(N) Where N is the number of paused clients',
+        },
+        (c) => {
+          c.inst.unpauseClients();
+          c.reply.ok();
+        },
+      ),
+      command(
+        'client|no-evict',
+        3,
+        'admin noscript loading stale',
+        [0, 0, 0],
+        {
+          ...C,
+          since: '7.0.0',
+          summary: 'Set client eviction mode for the current connection',
+          complexity: 'O(1)',
+          syntax: '(ON | OFF){enabled}',
+        },
+        clientNoEvict,
       ),
       command(
         'client|unblock',

@@ -75,6 +75,14 @@ function configRewrite(c: Client): void {
   c.reply.ok();
 }
 
+function monitorCommand(c: Client): void {
+  if (c.denyBlocking) throw new ReplyError("ERR MONITOR isn't allowed for DENY BLOCKING client");
+  if (c.monitor) return;
+  c.monitor = true;
+  c.inst.monitors.add(c);
+  c.reply.ok();
+}
+
 const CONFIG_HELP = [
   'CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   'GET <pattern>',
@@ -121,6 +129,14 @@ export const serverCommands: CommandSpec[] = [
       history: [['7.0.0', 'Added the `NOW`, `FORCE` and `ABORT` modifiers.']],
     },
     shutdownCommand,
+  ),
+  command(
+    'monitor',
+    1,
+    'admin noscript loading stale',
+    [0, 0, 0],
+    { ...SRV, since: '1.0.0', summary: 'Listen for all requests received by the server in real time' },
+    monitorCommand,
   ),
   command(
     'config',

@@ -105,7 +105,13 @@ export class ClientConnection implements Connection {
   private processInput(): void {
     const client = this.client;
     const parser = this.parser;
-    while (!this.paused && !this.closing && client.blocked === null) {
+    // A command held back by CLIENT PAUSE goes first once the pause is over.
+    if (client.postponed !== null) {
+      const argv = client.postponed;
+      client.postponed = null;
+      dispatch(client, argv);
+    }
+    while (!this.paused && !this.closing && client.blocked === null && client.postponed === null) {
       let argv: string[] | null;
       try {
         argv = parser.next();

@@ -470,6 +470,7 @@ export class ZIndex {
       const leaf = this.descendRank(start);
       const pos = rankPos;
       const k = Math.min(count, leaf.m.length - pos);
+      if (k <= 0) throw new Error('ZIndex: counts out of step with the leaves');
       if (onRemove !== undefined) for (let j = pos; j < pos + k; j++) onRemove(leaf.m[j]!, leaf.s[j]!);
       leaf.m.splice(pos, k);
       leaf.s.splice(pos, k);

@@ -6,7 +6,7 @@
  */
 
 import { Client } from './commands/client.js';
-import { call, resolve } from './commands/dispatch.js';
+import { dispatch, dispatchResolved, resolve } from './commands/dispatch.js';
 import { Instance } from './commands/instance.js';
 import type { PubSubMessage, Subscriber } from './commands/pubsub.js';
 import type { Command } from './commands/spec.js';
@@ -67,6 +67,32 @@ export interface SortOptions {
   alpha?: boolean;
 }
 
+export interface ZAddOptions {
+  /** Only add new members. */
+  nx?: boolean;
+  /** Only update existing members. */
+  xx?: boolean;
+  /** Only update when the new score is greater. */
+  gt?: boolean;
+  /** Only update when the new score is less. */
+  lt?: boolean;
+  /** Count changed members as well as added ones. */
+  ch?: boolean;
+}
+
+export interface ZRangeOptions {
+  /** start/stop are scores ("(1.5", "-inf", "+inf" allowed). */
+  byScore?: boolean;
+  /** start/stop are lex bounds ("[a", "(b", "-", "+"). */
+  byLex?: boolean;
+  /** From the highest to the lowest. */
+  rev?: boolean;
+  /** LIMIT offset count (with byScore or byLex). */
+  limit?: [number, number];
+  /** Also return the scores, as [member, score] pairs. */
+  withScores?: boolean;
+}
+
 export interface StoreStats {
   keys: number;
   keysWithTtl: number;
@@ -83,11 +109,47 @@ export interface StoreMetrics {
 
 const NON_ASCII = /[^\x00-\x7f]/;
 
+/** A score as an argument: String(-0) would lose the sign. */
+function scoreArg(n: number): Arg {
+  return Object.is(n, -0) ? '-0' : n;
+}
+
 /** The engine's binary-string form of an argument. */
 export function toBinary(a: Arg): string {
   if (typeof a === 'string') return NON_ASCII.test(a) ? Buffer.from(a, 'utf8').latin1Slice() : a;
   if (typeof a === 'number' || typeof a === 'bigint') return String(a);
   return a.latin1Slice(0, a.length);
+}
+
+/** Commands queued for MemoryStore.multi(); `exec()` runs them as one MULTI/EXEC. */
+export class Transaction {
+  private readonly queued: string[][] = [];
+
+  constructor(private readonly run: (queued: string[][]) => ReplyValue[] | null) {}
+
+  /** Queues any command; chainable. */
+  command(name: string, ...args: Arg[]): this {
+    this.queued.push([name, ...args.map(toBinary)]);
+    return this;
+  }
+
+  set(key: Arg, value: Arg): this {
+    return this.command('SET', key, value);
+  }
+  get(key: Arg): this {
+    return this.command('GET', key);
+  }
+  incr(key: Arg): this {
+    return this.command('INCR', key);
+  }
+  del(...keys: Arg[]): this {
+    return this.command('DEL', ...keys);
+  }
+
+  /** Runs the queued commands atomically; null when a watched key changed. */
+  exec(): ReplyValue[] | null {
+    return this.run(this.queued.splice(0));
+  }
 }
 
 /** A Pub/Sub message delivered in-process. */
@@ -164,7 +226,7 @@ export class MemoryStore {
     w.decoding = decoding;
     this.client.lastInteraction = this.instance.ks.clock.now();
     const cmd = this.cached(argv);
-    if (cmd !== null) call(this.client, cmd, argv);
+    if (cmd !== null) dispatchResolved(this.client, cmd, argv);
     const r = w.takeResult();
     if (r instanceof ReplyError) throw r;
     return r;
@@ -452,6 +514,101 @@ export class MemoryStore {
     this.command('PFMERGE', destination, ...sources);
   }
 
+  // ---- Blocking operations: Promises that settle when the command is served or times out ----
+
+  /**
+   * Runs a blocking command (BLPOP, BRPOP, BLMOVE, BLMPOP, BZPOPMIN, ...) for a temporary client
+   * of this store: resolves at once if it can be served, otherwise when another caller (in
+   * process or over TCP) makes a key ready, or with null at the timeout. Rejects with
+   * ReplyError for an error reply.
+   */
+  blocking(name: string, ...args: Arg[]): Promise<ReplyValue> {
+    const writer = new ValueWriter('utf8');
+    const client = new Client(this.instance, writer, null);
+    client.select(this.client.dbIndex);
+    this.instance.clients.set(client.id, client);
+    const settle = (): ReplyValue => {
+      this.instance.clientClosed(client);
+      const r = writer.takeResult();
+      if (r instanceof ReplyError) throw r;
+      return r;
+    };
+    dispatch(client, [name, ...args.map(toBinary)]);
+    if (client.blocked === null) {
+      try {
+        return Promise.resolve(settle());
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+    return new Promise((resolve, reject) => {
+      client.onUnblock = () => {
+        try {
+          resolve(settle());
+        } catch (err) {
+          reject(err);
+        }
+      };
+    });
+  }
+
+  /** BLPOP: `[key, element]`, or null after `timeoutSeconds` (0 waits forever). */
+  blpop(keys: Arg | Arg[], timeoutSeconds: number): Promise<[string, string] | null> {
+    return this.blocking('BLPOP', ...(Array.isArray(keys) ? keys : [keys]), timeoutSeconds) as Promise<
+      [string, string] | null
+    >;
+  }
+
+  /** BRPOP: `[key, element]`, or null after `timeoutSeconds`. */
+  brpop(keys: Arg | Arg[], timeoutSeconds: number): Promise<[string, string] | null> {
+    return this.blocking('BRPOP', ...(Array.isArray(keys) ? keys : [keys]), timeoutSeconds) as Promise<
+      [string, string] | null
+    >;
+  }
+
+  /** BLMOVE: the moved element, or null after `timeoutSeconds`. */
+  blmove(
+    source: Arg,
+    destination: Arg,
+    from: 'LEFT' | 'RIGHT',
+    to: 'LEFT' | 'RIGHT',
+    timeoutSeconds: number,
+  ): Promise<string | null> {
+    return this.blocking('BLMOVE', source, destination, from, to, timeoutSeconds) as Promise<string | null>;
+  }
+
+  // ---- Transactions ----
+
+  /**
+   * Starts a transaction: queue commands on the returned object, then `exec()` runs them
+   * atomically (MULTI/EXEC through the same dispatcher) and returns their replies, each error
+   * reply as a ReplyError value in its slot; null if a WATCHed key changed.
+   */
+  multi(): Transaction {
+    return new Transaction((argv) => this.execArgv(argv));
+  }
+
+  /** WATCH keys for the next multi().exec() of this store. */
+  watch(...keys: Arg[]): void {
+    this.command('WATCH', ...keys);
+  }
+
+  unwatch(): void {
+    this.command('UNWATCH');
+  }
+
+  private execArgv(queued: string[][]): ReplyValue[] | null {
+    this.exec('utf8', ['MULTI']);
+    try {
+      for (const argv of queued) this.exec('utf8', argv);
+    } catch (err) {
+      // A command rejected while queueing: EXEC would abort; discard and report the error.
+      if (this.client.multi !== null) this.exec('utf8', ['DISCARD']);
+      throw err;
+    }
+    return this.exec('utf8', ['EXEC']) as ReplyValue[] | null;
+  }
+
   // ---- Pub/Sub: in-process subscribers share channels with TCP clients ----
 
   /** PUBLISH: returns how many subscribers (TCP and in-process) received the message. */
@@ -523,6 +680,69 @@ export class MemoryStore {
       else ps.psubscribe(sub, n);
     }
     return () => ps.removeAll(sub);
+  }
+
+  /**
+   * ZADD: `zadd(key, score, member, score2, member2, ...)` or `zadd(key, [[score, member], ...],
+   * options)`. Returns how many members were added (with `ch`, added or updated).
+   */
+  zadd(key: Arg, score: number, member: Arg, ...morePairs: Arg[]): number;
+  zadd(key: Arg, pairs: Array<[number, Arg]>, options?: ZAddOptions): number;
+  zadd(key: Arg, first: number | Array<[number, Arg]>, ...rest: unknown[]): number {
+    const args: Arg[] = [key];
+    if (Array.isArray(first)) {
+      const o = (rest[0] ?? {}) as ZAddOptions;
+      if (o.nx) args.push('NX');
+      if (o.xx) args.push('XX');
+      if (o.gt) args.push('GT');
+      if (o.lt) args.push('LT');
+      if (o.ch) args.push('CH');
+      for (const [score, member] of first) args.push(scoreArg(score), member);
+    } else {
+      args.push(scoreArg(first));
+      (rest as Arg[]).forEach((a, i) => args.push(i % 2 === 1 && typeof a === 'number' ? scoreArg(a) : a));
+    }
+    return this.command('ZADD', ...args) as number;
+  }
+
+  /** ZRANGE with its options; `withScores` gives [member, score] pairs. */
+  zrange(key: Arg, start: Arg, stop: Arg, options?: ZRangeOptions & { withScores?: false }): string[];
+  zrange(
+    key: Arg,
+    start: Arg,
+    stop: Arg,
+    options: ZRangeOptions & { withScores: true },
+  ): Array<[string, number]>;
+  zrange(key: Arg, start: Arg, stop: Arg, options: ZRangeOptions = {}): string[] | Array<[string, number]> {
+    const args: Arg[] = [key, start, stop];
+    if (options.byScore) args.push('BYSCORE');
+    if (options.byLex) args.push('BYLEX');
+    if (options.rev) args.push('REV');
+    if (options.limit) args.push('LIMIT', options.limit[0], options.limit[1]);
+    if (options.withScores) args.push('WITHSCORES');
+    return this.command('ZRANGE', ...args) as string[] | Array<[string, number]>;
+  }
+
+  /** ZRANK (or ZREVRANK with `rev`): the member's 0-based rank, or null. */
+  zrank(key: Arg, member: Arg, rev = false): number | null {
+    return this.command(rev ? 'ZREVRANK' : 'ZRANK', key, member) as number | null;
+  }
+
+  zscore(key: Arg, member: Arg): number | null {
+    return this.command('ZSCORE', key, member) as number | null;
+  }
+
+  zrem(key: Arg, ...members: Arg[]): number {
+    return this.command('ZREM', key, ...members) as number;
+  }
+
+  zcard(key: Arg): number {
+    return this.command('ZCARD', key) as number;
+  }
+
+  /** ZINCRBY: the member's new score. */
+  zincrBy(key: Arg, increment: number, member: Arg): number {
+    return this.command('ZINCRBY', key, increment, member) as number;
   }
 
   /** Switches the store's current database (SELECT). */

@@ -70,25 +70,41 @@ const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'r
 export function dispatch(c: Client, argv: string[]): void {
   const mark = c.reply.mark();
   const cmd = resolve(c, argv);
-  if (cmd !== null) {
-    if (c.inst.pause !== null && mustWait(c, cmd)) {
-      c.postponed = argv;
-      c.inst.postponed.add(c);
-      return;
-    }
-    if (c.multi !== null && !(cmd.parent === null && MULTI_IMMEDIATE.has(cmd.name))) {
-      if ((cmd.bits & F.NO_MULTI) !== 0) reject(c, cmd, 'ERR Command not allowed inside a transaction');
-      else {
-        c.multi.push({ cmd, argv });
-        c.reply.simple('QUEUED');
-      }
-    } else {
-      call(c, cmd, argv);
-      // handleClientsBlockedOnKeys: after a whole top-level command (EXEC included).
-      if (c.inst.blocking.hasReady) c.inst.blocking.serveReady();
-    }
+  if (cmd !== null) execute(c, cmd, argv);
+  afterCommand(c, mark);
+}
+
+/**
+ * Runs a command already resolved (and checked) by resolve(): the MemoryStore keeps resolved
+ * records and enters here directly, everything after lookup is shared.
+ */
+export function dispatchResolved(c: Client, cmd: Command, argv: string[]): void {
+  const mark = c.reply.mark();
+  execute(c, cmd, argv);
+  afterCommand(c, mark);
+}
+
+function execute(c: Client, cmd: Command, argv: string[]): void {
+  if (c.inst.pause !== null && mustWait(c, cmd)) {
+    c.postponed = argv;
+    c.inst.postponed.add(c);
+    return;
   }
-  // CLIENT REPLY OFF/SKIP: the command ran, its reply is dropped.
+  if (c.multi !== null && !(cmd.parent === null && MULTI_IMMEDIATE.has(cmd.name))) {
+    if ((cmd.bits & F.NO_MULTI) !== 0) reject(c, cmd, 'ERR Command not allowed inside a transaction');
+    else {
+      c.multi.push({ cmd, argv });
+      c.reply.simple('QUEUED');
+    }
+    return;
+  }
+  call(c, cmd, argv);
+  // handleClientsBlockedOnKeys: after a whole top-level command (EXEC included).
+  if (c.inst.blocking.hasReady) c.inst.blocking.serveReady();
+}
+
+/** CLIENT REPLY OFF/SKIP: the command ran, its reply is dropped; SKIP lasts one command. */
+function afterCommand(c: Client, mark: number): void {
   if (c.replyOff || c.replySkip) c.reply.rollback(mark);
   if (c.replySkip) c.replySkip = false;
   if (c.replySkipNext) {

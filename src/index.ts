@@ -700,7 +700,11 @@ export class MemoryStore {
       for (const [score, member] of first) args.push(scoreArg(score), member);
     } else {
       args.push(scoreArg(first));
-      (rest as Arg[]).forEach((a, i) => args.push(i % 2 === 1 && typeof a === 'number' ? scoreArg(a) : a));
+      const more = rest as Arg[];
+      for (let i = 0; i < more.length; i++) {
+        const a = more[i]!;
+        args.push(i % 2 === 1 && typeof a === 'number' ? scoreArg(a) : a);
+      }
     }
     return this.command('ZADD', ...args) as number;
   }

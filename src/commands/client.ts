@@ -66,6 +66,9 @@ export class Client implements Subscriber {
   postponed: string[] | null = null;
   /** MONITOR mode. */
   monitor = false;
+  /** How the running command is propagated: rewritten (rewriteCommand) or not at all. */
+  propagateAs: string[] | null = null;
+  noPropagate = false;
   /** Set while a blocking command waits (BLPOP...); the connection reads no further commands. */
   blocked: BlockState | null = null;
   /** For in-process clients without a connection: called when a blocked command completes. */
@@ -87,6 +90,24 @@ export class Client implements Subscriber {
 
   get resp(): 2 | 3 {
     return this.reply.resp;
+  }
+
+  /**
+   * Propagates the running write as `argv` instead of the command as sent (Redis's
+   * rewriteClientCommandVector): the deterministic form for the append-only file.
+   */
+  rewriteCommand(argv: string[]): void {
+    this.propagateAs = argv;
+  }
+
+  /** Propagates an extra command now, before the running one (Redis's alsoPropagate). */
+  alsoPropagate(argv: string[]): void {
+    this.inst.propagation.add(this.dbIndex, argv);
+  }
+
+  /** The running command is not propagated (its effect was propagated another way). */
+  preventPropagation(): void {
+    this.noPropagate = true;
   }
 
   /** Leaves MULTI state and forgets watched keys (Redis's discardTransaction). */

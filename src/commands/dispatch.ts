@@ -99,8 +99,12 @@ function execute(c: Client, cmd: Command, argv: string[]): void {
     return;
   }
   call(c, cmd, argv);
+  c.inst.propagation.flush();
   // handleClientsBlockedOnKeys: after a whole top-level command (EXEC included).
-  if (c.inst.blocking.hasReady) c.inst.blocking.serveReady();
+  if (c.inst.blocking.hasReady) {
+    c.inst.blocking.serveReady();
+    c.inst.propagation.flush();
+  }
 }
 
 /** CLIENT REPLY OFF/SKIP: the command ran, its reply is dropped; SKIP lasts one command. */
@@ -134,6 +138,7 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
   const mark = c.reply.mark();
   const previous = inst.currentClient;
   inst.currentClient = c;
+  const dirty = inst.dirty;
   try {
     cmd.handler!(c, argv);
   } catch (err) {
@@ -151,6 +156,12 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
     }
   }
   inst.currentClient = previous;
+  // A write that changed the dataset is propagated (as rewritten by its handler, if it was).
+  if (inst.propagation.active && inst.dirty !== dirty && !c.noPropagate) {
+    inst.propagation.add(c.dbIndex, c.propagateAs ?? argv);
+  }
+  c.propagateAs = null;
+  c.noPropagate = false;
   cmd.stats.usec += (performance.now() - start) * 1000;
   cmd.stats.calls++;
   inst.stats.commands++;

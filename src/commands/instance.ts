@@ -13,6 +13,7 @@ import type { KeyspaceListener } from '../engine/events.js';
 import { Keyspace } from '../engine/keyspace.js';
 import { BlockingRegistry } from './blocking.js';
 import type { Client } from './client.js';
+import { Propagation } from './propagation.js';
 import { PubSub } from './pubsub.js';
 import type { CommandSpec } from './spec.js';
 import { CommandTable } from './table.js';
@@ -107,6 +108,7 @@ export class Instance implements KeyspaceListener {
   readonly pubsub = new PubSub();
   readonly blocking: BlockingRegistry;
   readonly tracking = new Tracking();
+  readonly propagation = new Propagation();
   readonly monitors = new Set<Client>();
   /** CLIENT PAUSE: until when (ms), and whether every command or only writes wait. */
   pause: { until: number; all: boolean; timer: NodeJS.Timeout } | null = null;
@@ -158,7 +160,10 @@ export class Instance implements KeyspaceListener {
     const effort = this.config.number('active-expire-effort');
     const limitMs = ((25 + 2 * (effort - 1)) * 1000) / hz / 100;
     // While clients are paused the dataset must not change under them: no active expiry.
-    if (this.pause === null) this.ks.activeExpireCycle(limitMs, effort);
+    if (this.pause === null) {
+      this.ks.activeExpireCycle(limitMs, effort);
+      this.propagation.flush();
+    }
     const now = performance.now();
     if (now - this.lastMetricsSample >= 100) {
       this.lastMetricsSample = now;
@@ -203,6 +208,11 @@ export class Instance implements KeyspaceListener {
     const waiting = [...this.postponed];
     this.postponed.clear();
     for (const c of waiting) c.unblocked();
+  }
+
+  /** A key was deleted by expiry (or eviction): the AOF gets a DEL. */
+  keyDeleted(db: number, key: string): void {
+    this.propagation.add(db, ['DEL', key]);
   }
 
   keyReady(db: number, key: string): void {

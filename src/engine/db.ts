@@ -160,6 +160,7 @@ export class Database {
   /** Deletes an expired key, counting it and firing the `expired` event. */
   expireKey(key: string): void {
     this.delete(key);
+    this.ks.keyDeleted(this.id, key);
     this.ks.stats.expiredKeys++;
     this.ks.notify(NOTIFY.EXPIRED, 'expired', key, this.id);
     this.ks.keyModified(this.id, key);

@@ -31,6 +31,8 @@ export interface KeyspaceListener {
    * before and after). `db` is -1 for all.
    */
   dbModified(db: number): void;
+  /** A key was removed by expiry or eviction rather than by a command: propagate a DEL. */
+  keyDeleted?(db: number, key: string): void;
   /** A list or sorted set was added under `key`: clients blocked on it may be served. */
   keyReady?(db: number, key: string): void;
   /** A keyspace notification of class `type`; only called when the class is enabled. */

@@ -63,6 +63,10 @@ export class Keyspace {
     if ((this.notifyFlags & type) !== 0 && this.listener !== null) this.listener.notify(type, event, key, db);
   }
 
+  keyDeleted(db: number, key: string): void {
+    if (this.listener?.keyDeleted !== undefined) this.listener.keyDeleted(db, key);
+  }
+
   keyReady(db: number, key: string): void {
     if (this.listener?.keyReady !== undefined) this.listener.keyReady(db, key);
   }

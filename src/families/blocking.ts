@@ -39,7 +39,11 @@ export function blockOn(c: Client, keys: string[], timeoutMs: number, serve: () 
     timeoutMs,
     retry: () => {
       try {
-        return serve();
+        const served = serve();
+        // Served outside call(): propagate the pop's deterministic form here.
+        if (served && c.propagateAs !== null) c.inst.propagation.add(c.dbIndex, c.propagateAs);
+        c.propagateAs = null;
+        return served;
       } catch (err) {
         // A wrong-typed destination (BLMOVE) ends the wait with the error, as Redis does.
         if (!(err instanceof ReplyError)) throw err;
@@ -61,6 +65,7 @@ function popFirst(c: Client, keys: readonly string[], head: boolean): boolean {
     c.reply.bulk(key);
     c.reply.bulk(value);
     listElementsRemoved(c, key, head, list, 1);
+    c.rewriteCommand([head ? 'LPOP' : 'RPOP', key]);
     return true;
   }
   return false;
@@ -86,8 +91,10 @@ function blmoveGeneric(
   raw: string,
 ): void {
   const timeout = timeoutArg(c, raw);
+  const asLmove = ['LMOVE', src, dst, fromHead ? 'LEFT' : 'RIGHT', toHead ? 'LEFT' : 'RIGHT'];
   if (writableList(c, src) !== undefined) {
     lmoveGeneric(c, src, dst, fromHead, toHead);
+    c.rewriteCommand(asLmove);
     return;
   }
   if (c.denyBlocking) {
@@ -98,6 +105,7 @@ function blmoveGeneric(
     const from = writableList(c, src);
     if (from === undefined || from.length === 0) return false;
     lmoveGeneric(c, src, dst, fromHead, toHead);
+    c.rewriteCommand(asLmove);
     return true;
   });
 }
@@ -119,7 +127,9 @@ function blmpopCommand(c: Client, argv: string[]): void {
     for (const key of keys) {
       const list = writableList(c, key);
       if (list === undefined || list.length === 0) continue;
+      const n = Math.min(count, list.length);
       popRangeWithKey(c, key, list, head, count);
+      c.rewriteCommand([head ? 'LPOP' : 'RPOP', key, String(n)]);
       return true;
     }
     return false;

@@ -38,6 +38,8 @@ function execCommand(c: Client): void {
   try {
     for (const { cmd, argv } of queued) call(c, cmd, argv);
   } finally {
+    // The queued commands were propagated one by one (and get wrapped in MULTI/EXEC).
+    c.preventPropagation();
     c.denyBlocking = denied;
     c.discardTransaction();
   }

@@ -77,7 +77,10 @@ export class Database {
     const e = this.find(key);
     if (e < 0) return undefined;
     this.dict.lru[e] = lruClock(this.ks.now);
-    return this.dict.vals[e];
+    const v = this.dict.vals[e]!;
+    // A running snapshot must see the value as it is before the caller changes it.
+    if (this.ks.snapshot !== null && typeof v === 'object') this.ks.snapshot.beforeWrite(this.id, key, v);
+    return v;
   }
 
   /** Like get, counting keyspace hits and misses as Redis's lookupKeyRead does. */
@@ -90,7 +93,10 @@ export class Database {
     }
     this.ks.stats.hits++;
     this.dict.lru[e] = lruClock(this.ks.now);
-    return this.dict.vals[e];
+    const v = this.dict.vals[e]!;
+    // Some reads still touch a value (PFCOUNT caches its count): snapshots see it first.
+    if (this.ks.snapshot !== null && typeof v === 'object') this.ks.snapshot.beforeWrite(this.id, key, v);
+    return v;
   }
 
   /** Adds a key that does not exist (dbAdd). */

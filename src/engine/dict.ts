@@ -232,6 +232,16 @@ export class StrSet {
     return v;
   }
 
+  /** Copies the table's arrays into `into` (typed arrays and key array are memcpy-fast). */
+  protected copyTo(into: StrSet): void {
+    into.size = this.size;
+    into.keys = this.keys.slice(0, this.size);
+    into.hashes = this.hashes === NONE ? NONE : this.hashes.slice();
+    into.next = this.next === NONE ? NONE : this.next.slice();
+    into.buckets = this.buckets === NONE ? NONE : this.buckets.slice();
+    into.mask = this.mask;
+  }
+
   /** Number of buckets (1 for a small table), for introspection and tests. */
   get bucketCount(): number {
     return this.buckets === NONE ? 1 : this.mask + 1;
@@ -267,6 +277,14 @@ export class Dict<V> extends StrSet {
   override clear(): void {
     super.clear();
     this.vals = [];
+  }
+
+  /** An independent copy (a point-in-time view for snapshots). */
+  clone(): Dict<V> {
+    const d = new Dict<V>();
+    this.copyTo(d);
+    d.vals = this.vals.slice(0, this.size);
+    return d;
   }
 }
 

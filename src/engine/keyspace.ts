@@ -7,6 +7,7 @@
 
 import type { Clock } from './clock.js';
 import { Database } from './db.js';
+import type { Snapshot } from './snapshot.js';
 import type { KeyspaceListener } from './events.js';
 
 export interface KeyspaceStats {
@@ -27,6 +28,8 @@ export class Keyspace {
   /** notify-keyspace-events as class bits; 0 disables notifications cheaply. */
   notifyFlags = 0;
   listener: KeyspaceListener | null = null;
+  /** The snapshot being written (BGSAVE, BGREWRITEAOF), which writes must consult first. */
+  snapshot: Snapshot | null = null;
   readonly stats: KeyspaceStats = {
     hits: 0,
     misses: 0,
@@ -76,6 +79,10 @@ export class Keyspace {
   }
 
   swap(a: number, b: number): void {
+    if (this.snapshot !== null) {
+      this.snapshot.drainDb(a);
+      this.snapshot.drainDb(b);
+    }
     // Signalled before and after, so a key present in either database on either side counts.
     this.dbModified(a);
     this.dbModified(b);

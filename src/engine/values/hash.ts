@@ -21,6 +21,7 @@
  */
 
 import { Dict } from '../dict.js';
+import { epoch } from './types.js';
 
 /** Lengths below this take one char; longer ones take LONG plus four chars. */
 const LONG = 0xff;
@@ -92,6 +93,8 @@ function take(): string {
 }
 
 export class HashValue {
+  /** Snapshot epoch (see engine/values/types.ts `epoch`). */
+  snap = epoch.current;
   get type(): 'hash' {
     return 'hash';
   }

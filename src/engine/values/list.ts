@@ -1,3 +1,4 @@
+import { epoch } from './types.js';
 /**
  * The list value type: a ring-buffer deque of binary strings. Push and pop at both ends are
  * O(1) amortised, index access is O(1) (Redis's quicklist is O(n) there), and a range read
@@ -9,6 +10,8 @@
 const MIN_CAPACITY = 4;
 
 export class ListValue {
+  /** Snapshot epoch (see engine/values/types.ts `epoch`). */
+  snap = epoch.current;
   get type(): 'list' {
     return 'list';
   }

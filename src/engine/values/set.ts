@@ -8,8 +8,11 @@
 
 import { StrSet } from '../dict.js';
 import { parseInt64 } from './string.js';
+import { epoch } from './types.js';
 
 export class SetValue {
+  /** Snapshot epoch (see engine/values/types.ts `epoch`). */
+  snap = epoch.current;
   get type(): 'set' {
     return 'set';
   }

@@ -1,3 +1,4 @@
+import { epoch } from './types.js';
 /**
  * The string value type. A Redis string is stored in one of four forms, chosen the way Redis
  * chooses its encodings (object.c tryObjectEncoding):
@@ -21,6 +22,8 @@ const SMALL_MAX = 128;
  * edits in place instead of copying the whole value.
  */
 export class ByteString {
+  /** Snapshot epoch (see engine/values/types.ts `epoch`). */
+  snap = epoch.current;
   get type(): 'string' {
     return 'string';
   }

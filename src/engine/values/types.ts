@@ -13,10 +13,19 @@ import type { ZSetValue } from './zset.js';
 
 export type TypeName = 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream';
 
+/**
+ * The snapshot epoch (engine/snapshot.ts): every value object records the epoch it was created
+ * or last serialized in, which is how a running snapshot knows in O(1) whether a value it is
+ * told about existed when it started and is still to be written.
+ */
+export const epoch = { current: 0 };
+
 /** What every value object exposes. */
 export interface ValueObject {
   readonly type: TypeName;
   readonly encoding: string;
+  /** Snapshot epoch of creation or last serialization (see `epoch`). */
+  snap: number;
   /** A deep copy (COPY). */
   clone(): ValueObject;
 }

@@ -22,6 +22,7 @@
  */
 
 import { StrSet } from '../dict.js';
+import { epoch } from './types.js';
 
 const LEAF_MAX = 64;
 const LEAF_MIN = 16;
@@ -658,6 +659,8 @@ export class ScoreTable extends StrSet {
 }
 
 export class ZSetValue {
+  /** Snapshot epoch (see engine/values/types.ts `epoch`). */
+  snap = epoch.current;
   get type(): 'zset' {
     return 'zset';
   }

@@ -349,6 +349,27 @@ describe('ZIndex against a sorted-array model', () => {
     }
   });
 
+  it('a lopsided edge leaf can grow and drain at either end (regression)', () => {
+    // Found by fast-check: after an ascending load, a pair inserted in front split the first leaf
+    // 1 + 64 and (then) the root 1 + 64; deleting that pair left an inner node with no sibling.
+    for (const n of [4033, 64 * 64 + 1, 20_000]) {
+      const t = new ZIndex();
+      for (let i = 0; i < n; i++) t.insert(i >> 2, `p${String(i).padStart(6, '0')}`);
+      t.insert(0, '');
+      t.check();
+      assert.equal(t.rank(0, ''), 0);
+      assert.ok(t.delete(0, ''));
+      t.check();
+      for (let i = 0; i < 200; i++) t.insert(-1 - i, 'front');
+      t.insert(1e9, 'back');
+      t.check();
+      for (let i = 0; i < 200; i++) assert.ok(t.delete(-1 - i, 'front'));
+      assert.ok(t.delete(1e9, 'back'));
+      t.check();
+      assert.equal(t.size, n);
+    }
+  });
+
   it('height stays logarithmic (every operation is O(height * 64))', () => {
     const t = new ZIndex();
     const n = 200_000;

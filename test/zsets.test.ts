@@ -93,7 +93,8 @@ describe('zsets in-process', () => {
     assert.deepEqual(s.command('ZRANGE', 'z', 0, -1, 'BYSCORE', 'LIMIT', -1, 3), []);
     assert.deepEqual(s.command('ZRANGE', 'z', 0, 10, 'BYSCORE', 'LIMIT', 0, -1), ['a', 'b', 'c', 'd', 'e']);
     // Range bounds go through strtod: "" is 0, leading spaces are fine, overflow is inf.
-    assert.deepEqual(s.command('ZRANGEBYSCORE', 'z', '', ' 1'), []);
+    assert.deepEqual(s.command('ZRANGEBYSCORE', 'z', '', ' 1'), ['a']);
+    assert.deepEqual(s.command('ZRANGEBYSCORE', 'z', '(', '(1'), []);
     assert.deepEqual(s.command('ZRANGEBYSCORE', 'z', ' 1', '1e999'), ['a', 'b', 'c', 'd', 'e']);
     assert.equal(s.command('ZCOUNT', 'z', '(1', 3), 3);
     assert.equal(s.command('ZCOUNT', 'z', 5, 1), 0);
@@ -371,13 +372,14 @@ describe('zsets in-process', () => {
       'b',
       '4611686018427387904',
       'c',
-      '4611686018427387905',
+      // 2^62 + 1024, the next double above 2^62.
+      '4611686018427388928',
       'd',
     );
     // A listpack holds integral scores as integers (up to 2^62), others as %.17g.
     assert.deepEqual(s.command('ZSCAN', 'small', 0), [
       '0',
-      ['b', '1.5', 'a', '100000000000000000', 'c', '4611686018427387904', 'd', '4.6116860184273879e+18'],
+      ['b', '1.5', 'a', '100000000000000000', 'c', '4611686018427387904', 'd', '4.6116860184273889e+18'],
     ]);
     assert.deepEqual(s.command('ZSCAN', 'small', 0, 'MATCH', '[ab]'), [
       '0',
@@ -429,6 +431,34 @@ describe('zsets in-process', () => {
     assert.deepEqual(step('ZUNIONSTORE', 'd', 1, 'nokey'), [[], 0]);
     assert.deepEqual(step('ZINTERSTORE', 'd', 1, 'z'), [['zinterstore:d'], 1]);
     assert.deepEqual(step('ZREM', 'z', 'b', 'c', 'zz'), [['zrem:z', 'del:z'], 2]);
+  });
+
+  it('every command that creates a sorted set signals the key as ready (for BZPOPMIN)', () => {
+    const s = newStore();
+    const ready: string[] = [];
+    const prev = s.instance.ks.listener;
+    s.instance.ks.listener = {
+      keyModified: (db, key) => prev?.keyModified(db, key),
+      dbModified: (db) => prev?.dbModified(db),
+      notify: (type, event, key, db) => prev?.notify(type, event, key, db),
+      keyReady: (db, key) => {
+        ready.push(key);
+        prev?.keyReady?.(db, key);
+      },
+    };
+    s.command('ZADD', 'a', 1, 'x');
+    s.command('ZADD', 'a', 2, 'y');
+    s.command('ZINCRBY', 'b', 1, 'x');
+    s.command('ZUNIONSTORE', 'c', 1, 'a');
+    s.command('ZINTERSTORE', 'd', 2, 'a', 'b');
+    s.command('ZDIFFSTORE', 'e', 1, 'a');
+    s.command('ZRANGESTORE', 'f', 'a', 0, -1);
+    s.command('COPY', 'a', 'g');
+    s.command('ZUNIONSTORE', 'c', 1, 'b');
+    s.instance.ks.listener = prev;
+    // COPY to a new key is a dbAdd too. Overwriting an existing key (the second ZUNIONSTORE c)
+    // adds nothing: no signal, as in Redis.
+    assert.deepEqual(ready, ['a', 'b', 'c', 'd', 'e', 'f', 'g']);
   });
 
   it('typed helpers', () => {
@@ -1193,7 +1223,7 @@ function generate(rnd: () => number, cfg: GenConfig, length: number): string[][]
   const members = ['a', 'b', 'c', 'd', 'e', 'm1', 'm2', 'm10', 'x', '', '\u0000', '\u00ff', 'L'.repeat(70)];
   const member = () => (chance(0.8) ? pick(members.slice(0, 9)) : pick(members));
   const score = () =>
-    chance(0.05)
+    chance(0.02)
       ? pick(['x', 'nan', '', '1e', ' 1'])
       : pick([
           '0',
@@ -1243,7 +1273,7 @@ function generate(rnd: () => number, cfg: GenConfig, length: number): string[][]
       '(\u00ff',
       chance(0.05) ? 'bad' : '[b',
     ]);
-  const rank = () => String(int(12) - 5);
+  const rank = () => pick(['0', '1', '2', '3', '-1', '-2', '-4', '6', '100', '-100']);
   const keyFor = () => (chance(0.8) ? pick(zkeys) : chance(0.5) ? pick(lkeys) : pick(['s1', 'str', 'none']));
   const lexKey = () => (cfg.lexOnMixed && chance(0.6) ? pick(zkeys) : pick(lkeys));
   const limit = (): string[] => (chance(0.3) ? ['LIMIT', String(int(4) - 1), String(int(6) - 1)] : []);
@@ -1253,69 +1283,80 @@ function generate(rnd: () => number, cfg: GenConfig, length: number): string[][]
     for (let i = 0; i < n; i++) ks.push(chance(0.85) ? pick(zkeys) : pick(['s1', 'none', 'la']));
     return [String(n), ...ks];
   };
+  // Mostly ordered pairs of bounds (most ranges then hold something), sometimes anything.
+  const ranks = (): [string, string] =>
+    chance(0.8) ? [pick(['0', '1', '2', '-3', '-2']), pick(['-1', '2', '4', '100', '-2'])] : [rank(), rank()];
+  const bounds = (): [string, string] =>
+    chance(0.8)
+      ? [
+          pick(['-inf', '(-inf', '0', '(0', '1', '(1', '-1', '-0']),
+          pick(['+inf', '2', '(2.5', '3', '(3', '10', '1e17']),
+        ]
+      : [bound(), bound()];
+  const lexBounds = (): [string, string] =>
+    chance(0.8)
+      ? [pick(['-', '[a', '(a', '[', '(b', '[c']), pick(['+', '[m2', '(m2', '[d', '(x', '[\u00ff'])]
+      : [lexBound(), lexBound()];
+  const swap = ([a, b]: [string, string], rev: boolean): [string, string] => (rev ? [b, a] : [a, b]);
   const out: string[][] = [];
   for (let i = 0; i < length; i++) {
     const r = int(100);
     let argv: string[];
-    if (r < 20) {
+    if (r < 26) {
       const lexTarget = chance(0.25);
       const key = lexTarget ? pick(lkeys) : pick(zkeys);
       const opts: string[] = [];
-      if (!lexTarget) for (const o of ['NX', 'XX', 'GT', 'LT', 'CH', 'INCR']) if (chance(0.07)) opts.push(o);
+      if (!lexTarget) for (const o of ['NX', 'XX', 'GT', 'LT', 'CH']) if (chance(0.05)) opts.push(o);
+      const incr = !lexTarget && chance(0.06);
+      if (incr) opts.push('INCR');
       argv = ['ZADD', key, ...opts];
-      const n = chance(0.04) ? 100 + int(200) : 1 + int(4);
+      const n = chance(0.04) ? 100 + int(200) : incr && chance(0.9) ? 1 : 1 + int(7);
       for (let k = 0; k < n; k++) argv.push(lexTarget ? '0' : score(), n > 10 ? `bulk${int(400)}` : member());
-    } else if (r < 25) argv = ['ZINCRBY', pick(zkeys), score(), member()];
-    else if (r < 30) argv = ['ZREM', keyFor(), member(), ...(chance(0.5) ? [member()] : [])];
-    else if (r < 36) argv = [pick(['ZSCORE', 'ZRANK', 'ZREVRANK']), keyFor(), member()];
-    else if (r < 38) argv = ['ZMSCORE', keyFor(), member(), member()];
+    } else if (r < 30) argv = ['ZINCRBY', pick(zkeys), score(), member()];
+    else if (r < 33) argv = ['ZREM', keyFor(), member(), ...(chance(0.5) ? [member()] : [])];
+    else if (r < 38) argv = [pick(['ZSCORE', 'ZRANK', 'ZREVRANK']), keyFor(), member()];
+    else if (r < 39) argv = ['ZMSCORE', keyFor(), member(), member()];
     else if (r < 40) argv = ['ZCARD', keyFor()];
-    else if (r < 43) argv = ['ZCOUNT', keyFor(), bound(), bound()];
-    else if (r < 45) argv = ['ZLEXCOUNT', lexKey(), lexBound(), lexBound()];
+    else if (r < 43) argv = ['ZCOUNT', keyFor(), ...bounds()];
+    else if (r < 45) argv = ['ZLEXCOUNT', lexKey(), ...lexBounds()];
     else if (r < 55) {
       const kind = int(3);
       const key = kind === 2 ? lexKey() : keyFor();
-      const [a, b] =
-        kind === 0 ? [rank(), rank()] : kind === 1 ? [bound(), bound()] : [lexBound(), lexBound()];
+      const rev = chance(0.4);
+      const [a, b] = kind === 0 ? ranks() : swap(kind === 1 ? bounds() : lexBounds(), rev);
       argv = ['ZRANGE', key, a, b];
       if (kind === 1) argv.push('BYSCORE');
       if (kind === 2) argv.push('BYLEX');
-      if (chance(0.4)) argv.push('REV');
+      if (rev) argv.push('REV');
       argv.push(...(kind === 0 && chance(0.9) ? [] : limit()));
       if (chance(0.5) && (kind !== 2 || chance(0.1))) argv.push('WITHSCORES');
     } else if (r < 60) {
       const v = int(5);
       if (v === 0)
-        argv = [
-          'ZRANGEBYSCORE',
-          keyFor(),
-          bound(),
-          bound(),
-          ...(chance(0.5) ? ['WITHSCORES'] : []),
-          ...limit(),
-        ];
-      else if (v === 1) argv = ['ZREVRANGEBYSCORE', keyFor(), bound(), bound(), ...limit()];
-      else if (v === 2) argv = ['ZRANGEBYLEX', lexKey(), lexBound(), lexBound(), ...limit()];
-      else if (v === 3) argv = ['ZREVRANGEBYLEX', lexKey(), lexBound(), lexBound(), ...limit()];
-      else argv = ['ZREVRANGE', keyFor(), rank(), rank(), ...(chance(0.5) ? ['WITHSCORES'] : [])];
+        argv = ['ZRANGEBYSCORE', keyFor(), ...bounds(), ...(chance(0.5) ? ['WITHSCORES'] : []), ...limit()];
+      else if (v === 1) argv = ['ZREVRANGEBYSCORE', keyFor(), ...swap(bounds(), true), ...limit()];
+      else if (v === 2) argv = ['ZRANGEBYLEX', lexKey(), ...lexBounds(), ...limit()];
+      else if (v === 3) argv = ['ZREVRANGEBYLEX', lexKey(), ...swap(lexBounds(), true), ...limit()];
+      else argv = ['ZREVRANGE', keyFor(), ...ranks(), ...(chance(0.5) ? ['WITHSCORES'] : [])];
     } else if (r < 64) {
       const kind = int(3);
       const src = kind === 2 ? lexKey() : keyFor();
-      const [a, b] =
-        kind === 0 ? [rank(), rank()] : kind === 1 ? [bound(), bound()] : [lexBound(), lexBound()];
+      const rev = chance(0.4);
+      const [a, b] = kind === 0 ? ranks() : swap(kind === 1 ? bounds() : lexBounds(), rev);
       argv = ['ZRANGESTORE', pick(['zc', 'dst']), src, a, b];
       if (kind === 1) argv.push('BYSCORE');
       if (kind === 2) argv.push('BYLEX');
-      if (chance(0.4)) argv.push('REV');
+      if (rev) argv.push('REV');
       if (kind !== 0) argv.push(...limit());
-    } else if (r < 68) argv = ['ZREMRANGEBYRANK', keyFor(), rank(), rank()];
-    else if (r < 71) argv = ['ZREMRANGEBYSCORE', keyFor(), bound(), bound()];
-    else if (r < 73) argv = ['ZREMRANGEBYLEX', lexKey(), lexBound(), lexBound()];
-    else if (r < 78)
-      argv = [pick(['ZPOPMIN', 'ZPOPMAX']), keyFor(), ...(chance(0.5) ? [String(int(5) - 1)] : [])];
+    } else if (r < 67) argv = ['ZREMRANGEBYRANK', keyFor(), ...(chance(0.5) ? ranks() : [rank(), rank()])];
+    else if (r < 70) argv = ['ZREMRANGEBYSCORE', keyFor(), ...(chance(0.5) ? bounds() : [bound(), bound()])];
+    else if (r < 73)
+      argv = ['ZREMRANGEBYLEX', lexKey(), ...(chance(0.5) ? lexBounds() : [lexBound(), lexBound()])];
+    else if (r < 77)
+      argv = [pick(['ZPOPMIN', 'ZPOPMAX']), keyFor(), ...(chance(0.5) ? [String(int(4) - 1)] : [])];
     else if (r < 80) {
       argv = ['ZMPOP', ...numkeys(), pick(['MIN', 'MAX']), ...(chance(0.5) ? ['COUNT', String(int(4))] : [])];
-    } else if (r < 88) {
+    } else if (r < 89) {
       const op = pick([
         'ZUNION',
         'ZINTER',
@@ -1345,7 +1386,7 @@ function generate(rnd: () => number, cfg: GenConfig, length: number): string[][]
     } else if (r < 93) {
       argv = ['ZSCAN', keyFor(), '0', ...(chance(0.4) ? ['COUNT', String(1 + int(5))] : [])];
       if (chance(0.3)) argv.push('MATCH', pick(['*', 'm*', '?', '[a-c]']));
-    } else if (r < 96) argv = ['OBJECT', 'ENCODING', keyFor()];
+    } else if (r < 97) argv = ['OBJECT', 'ENCODING', keyFor()];
     else if (r < 98) argv = ['DEL', keyFor()];
     else
       argv = pick([

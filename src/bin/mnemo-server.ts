@@ -59,7 +59,15 @@ async function main(): Promise<void> {
     stopping = true;
     const log = new Logger(loaded.config.string('loglevel'), loaded.config.string('logfile'));
     log.warning(`${reason}, shutting down...`);
-    void server.close().then(() => {
+    // SHUTDOWN already saved (or was told not to); a signal saves as Redis does by default.
+    const closing = reason === 'SHUTDOWN' ? server.close().then(() => undefined) : server.shutdown(null);
+    void closing.then((err) => {
+      if (err !== undefined) {
+        // As Redis: a failed final save keeps the server running rather than losing data.
+        log.warning(`${reason} received but errors trying to shut down the server, check the logs for more information`);
+        stopping = false;
+        return;
+      }
       log.warning('mnemo is now ready to exit, bye bye...');
       process.exit(0);
     });

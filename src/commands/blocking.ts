@@ -9,13 +9,15 @@
 
 import type { Client } from './client.js';
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface BlockState {
   db: number;
   keys: string[];
   /** How long to wait in ms, or 0 to wait forever. */
   timeoutMs: number;
-  /** Tries to serve the client now; returns true once it wrote its reply. */
-  retry: () => boolean;
+  /** Tries to serve the client from `key`, which became ready; true once it wrote its reply. */
+  retry: (key: string) => boolean;
   /** Writes the reply for a timeout (a null of the right kind). */
   onTimeout: () => void;
   timer: NodeJS.Timeout | null;
@@ -45,7 +47,16 @@ export class BlockingRegistry {
       if (!list.includes(c)) list.push(c);
     }
     this.count++;
-    if (state.timeoutMs > 0) st.timer = setTimeout(() => this.timeout(c), state.timeoutMs);
+    if (state.timeoutMs > 0) this.arm(c, st, Date.now() + state.timeoutMs);
+  }
+
+  /** setTimeout caps a delay at 2^31-1 ms (about 24.8 days), so longer waits re-arm in steps. */
+  private arm(c: Client, st: BlockState, deadline: number): void {
+    const left = deadline - Date.now();
+    st.timer =
+      left > MAX_TIMER_MS
+        ? setTimeout(() => this.arm(c, st, deadline), MAX_TIMER_MS)
+        : setTimeout(() => this.timeout(c), Math.max(0, left));
   }
 
   private detach(c: Client): void {
@@ -120,7 +131,7 @@ export class BlockingRegistry {
         if (list === undefined) continue;
         for (const c of [...list]) {
           if (c.blocked === null) continue;
-          if (!c.blocked.retry()) break;
+          if (!c.blocked.retry(key)) break;
           this.release(c);
         }
       }

@@ -71,7 +71,7 @@ export function dispatch(c: Client, argv: string[]): void {
   const mark = c.reply.mark();
   const cmd = resolve(c, argv);
   if (cmd !== null) execute(c, cmd, argv);
-  afterCommand(c, mark);
+  afterCommand(c, mark, argv);
 }
 
 /**
@@ -81,7 +81,7 @@ export function dispatch(c: Client, argv: string[]): void {
 export function dispatchResolved(c: Client, cmd: Command, argv: string[]): void {
   const mark = c.reply.mark();
   execute(c, cmd, argv);
-  afterCommand(c, mark);
+  afterCommand(c, mark, argv);
 }
 
 function execute(c: Client, cmd: Command, argv: string[]): void {
@@ -108,13 +108,16 @@ function execute(c: Client, cmd: Command, argv: string[]): void {
 }
 
 /** CLIENT REPLY OFF/SKIP: the command ran, its reply is dropped; SKIP lasts one command. */
-function afterCommand(c: Client, mark: number): void {
+function afterCommand(c: Client, mark: number, argv: string[]): void {
   if (c.replyOff || c.replySkip) c.reply.rollback(mark);
   if (c.replySkip) c.replySkip = false;
   if (c.replySkipNext) {
     c.replySkip = true;
     c.replySkipNext = false;
   }
+  // After the rollback: invalidation pushes for the client's own changes go out even with
+  // CLIENT REPLY OFF, after the reply (Redis's trackingHandlePendingKeyInvalidations).
+  if (c.inst.tracking.active) c.inst.tracking.afterDispatch(c, argv);
 }
 
 /** Whether CLIENT PAUSE holds this command back: everything, or writes (and EXEC of writes). */

@@ -34,6 +34,9 @@ export const E = {
   },
   UNKNOWN_SUBCOMMAND: (sub: string, cmd: string) =>
     `ERR unknown subcommand '${clip(sub, 128)}'. Try ${cmd.toUpperCase()} HELP.`,
+  /** addReplySubcommandSyntaxError: a known subcommand with arguments its handler rejects. */
+  SUBCOMMAND_SYNTAX: (sub: string, cmd: string) =>
+    `ERR unknown subcommand or wrong number of arguments for '${clip(sub, 128)}'. Try ${cmd.toUpperCase()} HELP.`,
   MUST_BE_POSITIVE: (what: string) => `ERR ${what} must be positive`,
   NX_XX_GT_LT: 'ERR NX and XX, GT or LT options at the same time are not compatible',
   GT_LT_NX: 'ERR GT and LT options at the same time are not compatible',

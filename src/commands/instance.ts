@@ -33,6 +33,20 @@ export interface ServerHooks {
   clientBufferStats(): { maxInput: number; maxOutput: number };
 }
 
+/** What the persistence layer (server side) offers to commands and INFO. */
+export interface PersistenceHooks {
+  /** SAVE; returns an error text or undefined. */
+  save(): string | undefined;
+  /** BGSAVE [SCHEDULE]; returns the status reply text or throws a ReplyError-worthy text via `error`. */
+  bgsave(schedule: boolean): { ok: string } | { error: string };
+  /** Whether save points are configured (FLUSHALL then saves, as Redis does). */
+  hasSavePoints(): boolean;
+  /** INFO persistence fields. */
+  info(): Array<[string, string | number]>;
+  /** BGREWRITEAOF; same shape as bgsave. */
+  bgrewriteaof(): { ok: string } | { error: string };
+}
+
 export interface InstanceStats {
   commands: number;
   connections: number;
@@ -104,6 +118,7 @@ export class Instance implements KeyspaceListener {
   readonly inputRate = new RateSampler();
   readonly outputRate = new RateSampler();
   server: ServerHooks | null = null;
+  persistence: PersistenceHooks | null = null;
   readonly watches: WatchRegistry;
   readonly pubsub = new PubSub();
   readonly blocking: BlockingRegistry;
@@ -186,12 +201,13 @@ export class Instance implements KeyspaceListener {
 
   keyModified(db: number, key: string): void {
     this.watches.keyModified(db, key);
-    if (this.tracking.clients.size !== 0) this.tracking.keyModified(db, key, this.currentClient);
+    if (this.tracking.active) this.tracking.keyModified(db, key, this.currentClient);
   }
 
-  dbModified(db: number): void {
-    this.watches.dbModified(db);
-    if (this.tracking.clients.size !== 0) this.tracking.dbFlushed(db);
+  dbModified(db: number, replacedWith?: number): void {
+    this.watches.dbModified(db, replacedWith);
+    // A flush invalidates every tracked key; SWAPDB (replacedWith set) does not, as in Redis 7.0.
+    if (replacedWith === undefined && this.tracking.active) this.tracking.dbFlushed(db);
   }
 
   /** CLIENT PAUSE: hold back commands (all, or only writes) until `until` (ms). */

@@ -5,6 +5,7 @@
  * client watches anything.
  */
 
+import type { Database } from '../engine/db.js';
 import type { Keyspace } from '../engine/keyspace.js';
 import type { Client } from './client.js';
 
@@ -74,22 +75,46 @@ export class WatchRegistry {
   }
 
   /**
-   * A database is about to be flushed, or was swapped (`db` -1 = every database): clients
-   * watching a key that exists there are dirty.
+   * Redis's touchAllWatchedKeysInDb: database `db` is about to be flushed (`db` -1 = every
+   * database), or to get the contents of `replacedWith` (SWAPDB). Clients watching a key that
+   * exists on either side are dirty, except where nothing changes logically: a key already
+   * expired at WATCH time that goes away or stays expired, or a missing key replaced by an
+   * expired one (which then counts as expired at WATCH time).
    */
-  dbModified(db: number): void {
+  dbModified(db: number, replacedWith?: number): void {
     if (this.count === 0) return;
+    const other = replacedWith === undefined ? null : this.ks.db(replacedWith);
     for (let i = 0; i < this.byDb.length; i++) {
       if (db !== -1 && i !== db) continue;
       const database = this.ks.db(i);
       for (const [key, clients] of [...this.byDb[i]!]) {
-        if (database.dict.find(key) < 0) continue;
+        const inEmptied = database.dict.find(key) >= 0;
+        const inOther = other !== null && other.dict.find(key) >= 0;
+        if (!inEmptied && !inOther) continue;
         for (const c of [...clients]) {
+          const w = c.watching.find((x) => x.db === i && x.key === key);
+          if (w === undefined) continue;
+          if (w.expired) {
+            if (!inOther) {
+              w.expired = false;
+              continue;
+            }
+            if (this.isExpired(other!, key)) continue;
+          } else if (!inEmptied && this.isExpired(other!, key)) {
+            w.expired = true;
+            continue;
+          }
           c.dirtyCas = true;
           this.unwatchAll(c);
         }
       }
     }
+  }
+
+  /** keyIsExpired: present with a TTL in the past. */
+  private isExpired(database: Database, key: string): boolean {
+    const at = database.dict.find(key) >= 0 ? database.getExpire(key) : undefined;
+    return at !== undefined && this.ks.now > at;
   }
 
   /** EXEC's isWatchedKeyExpired: a watched key that was live at WATCH time has expired. */

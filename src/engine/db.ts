@@ -134,8 +134,13 @@ export class Database {
     // Expire a dead key first, as Redis's lookupKeyWrite does: it counts as expired, and KEEPTTL
     // must not carry its past time over to the new value.
     if (this.expires.size !== 0) this.find(key);
-    if (this.store(key, value)) this.ks.notify(NOTIFY.NEW, 'new', key, this.id);
-    else if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+    if (this.store(key, value)) {
+      this.ks.notify(NOTIFY.NEW, 'new', key, this.id);
+      // A new key goes through Redis's dbAdd, which wakes clients blocked on it (SORT STORE,
+      // ZUNIONSTORE, ZRANGESTORE... creating the key a BLPOP or BZPOPMIN waits for).
+      if (typeof value === 'object' && (value.type === 'list' || value.type === 'zset'))
+        this.ks.keyReady(this.id, key);
+    } else if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     this.ks.keyModified(this.id, key);
   }
 

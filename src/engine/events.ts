@@ -27,10 +27,10 @@ export interface KeyspaceListener {
   /** A key's value changed or the key vanished (Redis's signalModifiedKey). */
   keyModified(db: number, key: string): void;
   /**
-   * A whole database is about to be emptied (FLUSHDB, FLUSHALL) or was swapped (SWAPDB, called
-   * before and after). `db` is -1 for all.
+   * A whole database is about to be emptied (FLUSHDB, FLUSHALL; `db` -1 for all), or about to
+   * get the contents of database `replacedWith` (SWAPDB calls it for both sides, before swapping).
    */
-  dbModified(db: number): void;
+  dbModified(db: number, replacedWith?: number): void;
   /** A key was removed by expiry or eviction rather than by a command: propagate a DEL. */
   keyDeleted?(db: number, key: string): void;
   /** A list or sorted set was added under `key`: clients blocked on it may be served. */

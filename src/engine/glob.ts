@@ -8,7 +8,10 @@
 const MAX_NESTING = 1000;
 
 export function globMatch(pattern: string, subject: string, nocase = false): boolean {
-  if (pattern === '*') return true;
+  // Fast path for the commonest pattern. stringmatchlen never matches an empty subject, not
+  // even with '*' (PUBLISH to "" reaches no pattern subscriber); KEYS and SCAN treat a lone '*'
+  // as "everything" before they get here, as Redis does.
+  if (pattern === '*') return subject.length !== 0;
   const state = { skipLonger: false };
   return match(pattern, 0, subject, 0, nocase, state, 0);
 }

@@ -7,8 +7,8 @@
 
 import type { Clock } from './clock.js';
 import { Database } from './db.js';
-import type { Snapshot } from './snapshot.js';
 import type { KeyspaceListener } from './events.js';
+import type { Snapshot } from './snapshot.js';
 
 export interface KeyspaceStats {
   hits: number;
@@ -74,8 +74,8 @@ export class Keyspace {
     if (this.listener?.keyReady !== undefined) this.listener.keyReady(db, key);
   }
 
-  dbModified(db: number): void {
-    if (this.listener !== null) this.listener.dbModified(db);
+  dbModified(db: number, replacedWith?: number): void {
+    if (this.listener !== null) this.listener.dbModified(db, replacedWith);
   }
 
   swap(a: number, b: number): void {
@@ -83,12 +83,10 @@ export class Keyspace {
       this.snapshot.drainDb(a);
       this.snapshot.drainDb(b);
     }
-    // Signalled before and after, so a key present in either database on either side counts.
-    this.dbModified(a);
-    this.dbModified(b);
+    // Signalled before, with both sides in view (Redis's touchAllWatchedKeysInDb(db1, db2)).
+    this.dbModified(a, b);
+    this.dbModified(b, a);
     this.dbs[a]!.swapWith(this.dbs[b]!);
-    this.dbModified(a);
-    this.dbModified(b);
   }
 
   /** Empties every database; returns the number of keys removed. */

@@ -9,37 +9,72 @@
 import type { Client } from '../commands/client.js';
 import { ReplyError } from '../commands/errors.js';
 import type { CommandSpec } from '../commands/spec.js';
-import { isFiniteLongDouble, longDoubleToNumber, parseLongDouble } from '../engine/values/longdouble.js';
+import { ListValue } from '../engine/values/list.js';
+import { isFiniteLongDouble, type LongDouble, parseLongDouble } from '../engine/values/longdouble.js';
 import { writableList } from './common.js';
 import { command, genericGetKeys, keyNum, keyRange } from './define.js';
 import { listElementsRemoved, listEndArg, lmoveGeneric, mpopArgs, popRangeWithKey } from './lists.js';
 
-const INT64_LIMIT = 2 ** 63;
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
 
 /**
- * getTimeoutFromObjectOrReply (seconds, as a long double): returns milliseconds to wait, 0 for
- * forever. Like Redis, the value is truncated to whole milliseconds after `* 1000`, and a value
- * too large for int64 wraps negative (x86's conversion), so it is "negative".
+ * `(long long) ceill(ld * 1000.0)` as x86-64 computes it: the product rounded to a 64-bit
+ * mantissa (half-even), the ceiling, and the conversion, which turns anything outside int64
+ * (and inf) into INT64_MIN.
+ */
+function ceilMillis(ld: LongDouble): bigint {
+  if (!isFiniteLongDouble(ld)) return INT64_MIN;
+  let mant = ld.mant * 1000n;
+  let exp = ld.exp;
+  const extra = mant.toString(2).length - 64;
+  if (extra > 0) {
+    const shift = BigInt(extra);
+    const kept = mant >> shift;
+    const rest = mant - (kept << shift);
+    const half = 1n << (shift - 1n);
+    mant = rest > half || (rest === half && (kept & 1n) === 1n) ? kept + 1n : kept;
+    exp += extra;
+  }
+  let whole: bigint;
+  if (exp >= 0) whole = mant << BigInt(exp);
+  else {
+    const shift = BigInt(-exp);
+    whole = mant >> shift;
+    // Ceiling: a positive fraction rounds up; a negative one truncates toward zero.
+    if (!ld.neg && whole << shift !== mant) whole++;
+  }
+  if (ld.neg) whole = -whole;
+  return whole > INT64_MAX || whole < INT64_MIN ? INT64_MIN : whole;
+}
+
+/**
+ * getTimeoutFromObjectOrReply (seconds, as a long double) of Redis 7.0.15: returns milliseconds
+ * to wait, 0 for forever. The value is `ceill(seconds * 1000)`, so 0.0001 waits 1 ms (and
+ * -0.0001 is 0: forever); a value beyond int64 is "negative" (x86's conversion). A deadline
+ * past int64 overflows in Redis into a timeout that never fires: forever here too.
  */
 export function timeoutArg(c: Client, s: string): number {
   const ld = parseLongDouble(s);
   if (ld === null) throw new ReplyError('ERR timeout is not a float or out of range');
-  const scaled = isFiniteLongDouble(ld) ? longDoubleToNumber(ld) * 1000 : Number.NaN;
-  const ms = Number.isFinite(scaled) && Math.abs(scaled) < INT64_LIMIT ? Math.trunc(scaled) : -1;
-  if (ms < 0) throw new ReplyError('ERR timeout is negative');
-  if (ms > 0 && ms > INT64_LIMIT - 1 - c.inst.ks.now) throw new ReplyError('ERR timeout is out of range');
-  return ms;
+  const ms = ceilMillis(ld);
+  if (ms < 0n) throw new ReplyError('ERR timeout is negative');
+  if (ms > INT64_MAX - BigInt(c.inst.ks.now)) return 0;
+  return Number(ms);
 }
 
-/** Parks `c` on `keys`; `serve` returns false while nothing can be served yet. */
-export function blockOn(c: Client, keys: string[], timeoutMs: number, serve: () => boolean): void {
+/**
+ * Parks `c` on `keys`; `serve(key)` serves it from the key that became ready, or returns false
+ * while it cannot be served yet.
+ */
+export function blockOn(c: Client, keys: string[], timeoutMs: number, serve: (key: string) => boolean): void {
   c.inst.blocking.block(c, {
     db: c.dbIndex,
     keys,
     timeoutMs,
-    retry: () => {
+    retry: (key) => {
       try {
-        const served = serve();
+        const served = serve(key);
         // Served outside call(): propagate the pop's deterministic form here.
         if (served && c.propagateAs !== null) c.inst.propagation.add(c.dbIndex, c.propagateAs);
         c.propagateAs = null;
@@ -55,17 +90,33 @@ export function blockOn(c: Client, keys: string[], timeoutMs: number, serve: () 
   });
 }
 
+/**
+ * The list a waiter can be served from when `key` is signalled ready. Like Redis 7.0's
+ * handleClientsBlockedOnKeys, a waiter is served from the ready key itself (not the first
+ * non-empty key in argument order), and a key that now holds another type leaves list waiters
+ * blocked rather than failing them with WRONGTYPE.
+ */
+function readyList(c: Client, key: string): ListValue | undefined {
+  const v = c.db.get(key);
+  return v instanceof ListValue && v.length !== 0 ? v : undefined;
+}
+
+/** Pops one element of `list` (under `key`), replying [key, element]. */
+function popOne(c: Client, key: string, list: ListValue, head: boolean): void {
+  const value = (head ? list.popFront() : list.popBack())!;
+  c.reply.array(2);
+  c.reply.bulk(key);
+  c.reply.bulk(value);
+  listElementsRemoved(c, key, head, list, 1);
+  c.rewriteCommand([head ? 'LPOP' : 'RPOP', key]);
+}
+
 /** Pops one element from the first non-empty list among `keys`, replying [key, element]. */
 function popFirst(c: Client, keys: readonly string[], head: boolean): boolean {
   for (const key of keys) {
     const list = writableList(c, key);
     if (list === undefined || list.length === 0) continue;
-    const value = (head ? list.popFront() : list.popBack())!;
-    c.reply.array(2);
-    c.reply.bulk(key);
-    c.reply.bulk(value);
-    listElementsRemoved(c, key, head, list, 1);
-    c.rewriteCommand([head ? 'LPOP' : 'RPOP', key]);
+    popOne(c, key, list, head);
     return true;
   }
   return false;
@@ -79,7 +130,12 @@ function bpopCommand(c: Client, argv: string[], head: boolean): void {
     c.reply.nilArray();
     return;
   }
-  blockOn(c, keys, timeout, () => popFirst(c, keys, head));
+  blockOn(c, keys, timeout, (key) => {
+    const list = readyList(c, key);
+    if (list === undefined) return false;
+    popOne(c, key, list, head);
+    return true;
+  });
 }
 
 function blmoveGeneric(
@@ -102,8 +158,7 @@ function blmoveGeneric(
     return;
   }
   blockOn(c, [src], timeout, () => {
-    const from = writableList(c, src);
-    if (from === undefined || from.length === 0) return false;
+    if (readyList(c, src) === undefined) return false;
     lmoveGeneric(c, src, dst, fromHead, toHead);
     c.rewriteCommand(asLmove);
     return true;
@@ -123,23 +178,27 @@ function brpoplpushCommand(c: Client, argv: string[]): void {
 function blmpopCommand(c: Client, argv: string[]): void {
   const timeout = timeoutArg(c, argv[1]!);
   const { keys, head, count } = mpopArgs(argv, 2);
-  const serve = (): boolean => {
-    for (const key of keys) {
-      const list = writableList(c, key);
-      if (list === undefined || list.length === 0) continue;
-      const n = Math.min(count, list.length);
-      popRangeWithKey(c, key, list, head, count);
-      c.rewriteCommand([head ? 'LPOP' : 'RPOP', key, String(n)]);
-      return true;
-    }
-    return false;
+  const popFrom = (key: string, list: ListValue): void => {
+    const n = Math.min(count, list.length);
+    popRangeWithKey(c, key, list, head, count);
+    c.rewriteCommand([head ? 'LPOP' : 'RPOP', key, String(n)]);
   };
-  if (serve()) return;
+  for (const key of keys) {
+    const list = writableList(c, key);
+    if (list === undefined || list.length === 0) continue;
+    popFrom(key, list);
+    return;
+  }
   if (c.denyBlocking) {
     c.reply.nilArray();
     return;
   }
-  blockOn(c, keys, timeout, serve);
+  blockOn(c, keys, timeout, (key) => {
+    const list = readyList(c, key);
+    if (list === undefined) return false;
+    popFrom(key, list);
+    return true;
+  });
 }
 
 const L = { group: 'list', acl: 'list' } as const;

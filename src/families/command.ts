@@ -720,7 +720,7 @@ function lookupArgv(c: Client, argv: readonly string[]): Command | undefined {
 
 // ---- GETKEYS ----
 
-interface KeyRef {
+export interface KeyRef {
   pos: number;
   flags: string[];
 }
@@ -828,8 +828,8 @@ function hasKeys(cmd: Command): boolean {
   );
 }
 
-/** Redis's getKeysFromCommandWithSpecs. */
-function keysOf(cmd: Command, argv: readonly string[]): KeyRef[] {
+/** Redis's getKeysFromCommandWithSpecs (also what client tracking remembers of a read). */
+export function keysOf(cmd: Command, argv: readonly string[]): KeyRef[] {
   const specs = keySpecsOf(cmd);
   const hasSpec = specs.some((s) => !s.flags.includes('not_key'));
   const varFlags = specs.some((s) => s.flags.includes('variable_flags'));

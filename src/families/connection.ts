@@ -8,6 +8,7 @@ import { intArg, isWord, syntaxError } from '../commands/args.js';
 import type { Client } from '../commands/client.js';
 import { cstr, E, ReplyError } from '../commands/errors.js';
 import type { CommandSpec } from '../commands/spec.js';
+import { keysOf } from './command.js';
 import { command } from './define.js';
 import { int32Arg, replyHelp } from './keys.js';
 
@@ -46,6 +47,7 @@ function resetCommand(c: Client): void {
   c.replySkipNext = false;
   c.monitor = false;
   c.inst.monitors.delete(c);
+  c.inst.tracking.disable(c);
   c.inst.pubsub.removeAll(c);
   c.select(0);
   c.reply.resp = 2;
@@ -159,6 +161,12 @@ function clientFlags(c: Client): string {
   if (c.inPubSub) f += 'P';
   if (c.multi !== null) f += 'x';
   if (c.blocked !== null) f += 'b';
+  const tracking = c.inst.tracking.state(c);
+  if (tracking !== undefined) {
+    f += 't';
+    if (tracking.brokenRedirect) f += 'R';
+    if (tracking.bcast) f += 'B';
+  }
   if (c.dirtyCas) f += 'd';
   if (c.closeAfterReply) f += 'c';
   if (c.monitor) f += 'O';
@@ -178,7 +186,7 @@ export function clientInfoLine(c: Client, now: number): string {
     ` flags=${clientFlags(c)} db=${c.dbIndex} sub=${c.channels.size} psub=${c.patterns.size} ssub=${c.shardChannels.size}` +
     ` multi=${c.multi === null ? -1 : c.multi.length} qbuf=${qbuf} qbuf-free=0 argv-mem=0 multi-mem=0` +
     ` rbs=${qbuf} rbp=${qbuf} obl=0 oll=0 omem=${omem} tot-mem=${qbuf + omem}` +
-    ` events=${omem > 0 ? 'rw' : 'r'} cmd=${cmd} user=${c.user} redir=-1 resp=${c.resp}`
+    ` events=${omem > 0 ? 'rw' : 'r'} cmd=${cmd} user=${c.user} redir=${c.inst.tracking.state(c)?.redirect ?? -1} resp=${c.resp}`
   );
 }
 
@@ -325,8 +333,139 @@ function clientUnblock(c: Client, argv: string[]): void {
   c.reply.int(target !== undefined && c.inst.blocking.unblock(target, withError) ? 1 : 0);
 }
 
+// ---- CLIENT TRACKING / CACHING / GETREDIR / TRACKINGINFO (client-side caching) ----
+
+/** Redis's prefix overlap test: one is a prefix of the other (or they are equal). */
+function prefixesOverlap(a: string, b: string): boolean {
+  const n = Math.min(a.length, b.length);
+  return a.slice(0, n) === b.slice(0, n);
+}
+
+function clientTracking(c: Client, argv: string[]): void {
+  const tracking = c.inst.tracking;
+  let redirect = 0;
+  let bcast = false;
+  let optin = false;
+  let optout = false;
+  let noloop = false;
+  const prefixes: string[] = [];
+  for (let j = 3; j < argv.length; j++) {
+    const opt = argv[j]!;
+    const more = j < argv.length - 1;
+    if (isWord(opt, 'redirect') && more) {
+      j++;
+      if (redirect !== 0) throw new ReplyError('ERR A client can only redirect to a single other client');
+      redirect = intArg(argv[j]!);
+      // The target must exist now, even if it may go away later.
+      if (!c.inst.clients.has(redirect)) {
+        throw new ReplyError('ERR The client ID you want redirect to does not exist');
+      }
+    } else if (isWord(opt, 'bcast')) bcast = true;
+    else if (isWord(opt, 'optin')) optin = true;
+    else if (isWord(opt, 'optout')) optout = true;
+    else if (isWord(opt, 'noloop')) noloop = true;
+    else if (isWord(opt, 'prefix') && more) prefixes.push(argv[++j]!);
+    else throw syntaxError();
+  }
+  const mode = argv[2]!;
+  if (isWord(mode, 'off')) {
+    tracking.disable(c);
+    c.reply.ok();
+    return;
+  }
+  if (!isWord(mode, 'on')) throw syntaxError();
+  const st = tracking.state(c);
+  if (!bcast && prefixes.length !== 0)
+    throw new ReplyError('ERR PREFIX option requires BCAST mode to be enabled');
+  if (st !== undefined && st.bcast !== bcast) {
+    throw new ReplyError(
+      "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.",
+    );
+  }
+  if (bcast && (optin || optout)) throw new ReplyError('ERR OPTIN and OPTOUT are not compatible with BCAST');
+  if (optin && optout) throw new ReplyError("ERR You can't specify both OPTIN mode and OPTOUT mode");
+  if (st !== undefined && ((optin && st.optout) || (optout && st.optin))) {
+    throw new ReplyError(
+      "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.",
+    );
+  }
+  if (bcast) {
+    const existing = st === undefined ? [] : [...st.prefixes].sort();
+    for (let i = 0; i < prefixes.length; i++) {
+      const p = prefixes[i]!;
+      for (const old of existing) {
+        if (prefixesOverlap(old, p)) {
+          throw new ReplyError(
+            `ERR Prefix '${cstr(p)}' overlaps with an existing prefix '${cstr(old)}'. Prefixes for a single client must not overlap.`,
+          );
+        }
+      }
+      const j = prefixes.findIndex((q, k) => k > i && prefixesOverlap(p, q));
+      if (j >= 0) {
+        const message = `ERR Prefix '${cstr(p)}' overlaps with another provided prefix '${cstr(prefixes[j]!)}'. Prefixes for a single client must not overlap.`;
+        if (i === 0) throw new ReplyError(message);
+        // Redis 7.0's checkPrefixCollisionsOrReply returns the (non-zero) index here, so the
+        // error is followed by tracking being enabled and +OK: two replies, kept for fidelity.
+        c.inst.countError(message);
+        c.reply.error(message);
+        break;
+      }
+    }
+  }
+  tracking.enable(c, { redirect, bcast, optin, optout, noloop, prefixes }, keysOf);
+  c.reply.ok();
+}
+
+function clientCaching(c: Client, argv: string[]): void {
+  const st = c.inst.tracking.state(c);
+  if (st === undefined) {
+    throw new ReplyError(
+      'ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled',
+    );
+  }
+  const opt = argv[2]!;
+  if (isWord(opt, 'yes')) {
+    if (!st.optin)
+      throw new ReplyError('ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.');
+  } else if (isWord(opt, 'no')) {
+    if (!st.optout)
+      throw new ReplyError('ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.');
+  } else throw syntaxError();
+  st.caching = true;
+  c.reply.ok();
+}
+
+function clientTrackingInfo(c: Client): void {
+  const st = c.inst.tracking.state(c);
+  const flags: string[] = [st === undefined ? 'off' : 'on'];
+  if (st !== undefined) {
+    if (st.bcast) flags.push('bcast');
+    if (st.optin) flags.push('optin');
+    if (st.optin && st.caching) flags.push('caching-yes');
+    if (st.optout) flags.push('optout');
+    if (st.optout && st.caching) flags.push('caching-no');
+    if (st.noloop) flags.push('noloop');
+    if (st.brokenRedirect) flags.push('broken_redirect');
+  }
+  const r = c.reply;
+  r.map(3);
+  r.bulk('flags');
+  r.set(flags.length);
+  for (const f of flags) r.bulk(f);
+  r.bulk('redirect');
+  r.int(st === undefined ? -1 : st.redirect);
+  r.bulk('prefixes');
+  const prefixes = st === undefined ? [] : [...st.prefixes].sort();
+  r.array(prefixes.length);
+  for (const p of prefixes) r.bulk(p);
+}
+
 const CLIENT_HELP = [
   'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'CACHING (YES|NO)',
+  '    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.',
+  'GETREDIR',
+  '    Return the client ID we are redirecting to when tracking is enabled.',
   'GETNAME',
   '    Return the name of the current connection.',
   'ID',
@@ -351,8 +490,23 @@ const CLIENT_HELP = [
   '    Return information about client connections. Options:',
   '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
   '      Return clients of specified type.',
+  'UNPAUSE',
+  '    Stop the current client pause, resuming traffic.',
+  'PAUSE <timeout> [WRITE|ALL]',
+  '    Suspend all, or just write, clients for <timeout> milliseconds.',
+  'REPLY (ON|OFF|SKIP)',
+  '    Control the replies sent to the current connection.',
   'SETNAME <name>',
   '    Assign the name <name> to the current connection.',
+  'UNBLOCK <clientid> [TIMEOUT|ERROR]',
+  '    Unblock the specified blocked client.',
+  'TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]',
+  '         [OPTIN] [OPTOUT] [NOLOOP]',
+  '    Control server assisted client side caching.',
+  'TRACKINGINFO',
+  '    Report tracking status for the current connection.',
+  'NO-EVICT (ON|OFF)',
+  '    Protect current client connection from eviction.',
   'HELP',
   '    Prints this help.',
 ];
@@ -642,6 +796,61 @@ export const connectionCommands: CommandSpec[] = [
           ],
         },
         clientKill,
+      ),
+      command(
+        'client|tracking',
+        -3,
+        'noscript loading stale',
+        [0, 0, 0],
+        {
+          ...C,
+          since: '6.0.0',
+          summary: 'Enable or disable server assisted client side caching support',
+          complexity: 'O(1). Some options may introduce additional complexity.',
+          syntax:
+            '(ON | OFF){status} [REDIRECT client-id{:integer}] [PREFIX prefix [PREFIX prefix ...]] [BCAST] [OPTIN] [OPTOUT] [NOLOOP]',
+        },
+        clientTracking,
+      ),
+      command(
+        'client|caching',
+        3,
+        'noscript loading stale',
+        [0, 0, 0],
+        {
+          ...C,
+          since: '6.0.0',
+          summary: 'Instruct the server about tracking or not keys in the next request',
+          complexity: 'O(1)',
+          syntax: '(YES | NO){mode}',
+        },
+        clientCaching,
+      ),
+      command(
+        'client|getredir',
+        2,
+        'noscript loading stale',
+        [0, 0, 0],
+        {
+          ...C,
+          since: '6.0.0',
+          summary: 'Get tracking notifications redirection client ID if any',
+          complexity: 'O(1)',
+        },
+        (c) => c.reply.int(c.inst.tracking.state(c)?.redirect ?? -1),
+      ),
+      command(
+        'client|trackinginfo',
+        2,
+        'noscript loading stale',
+        [0, 0, 0],
+        {
+          ...C,
+          since: '6.2.0',
+          summary: 'Return information about server assisted client side caching for the current connection',
+          complexity: 'O(1)',
+        },
+        clientTrackingInfo,
       ),
       command(
         'client|help',

@@ -112,7 +112,7 @@ function clientsSection(c: Client): Section {
     ['client_recent_max_input_buffer', buffers.maxInput],
     ['client_recent_max_output_buffer', buffers.maxOutput],
     ['blocked_clients', inst.blocking.count],
-    ['tracking_clients', 0],
+    ['tracking_clients', inst.tracking.clients.size],
     ['clients_in_timeout_table', 0],
   ];
 }
@@ -158,6 +158,8 @@ function memorySection(c: Client): Section {
 
 function persistenceSection(c: Client): Section {
   const inst = c.inst;
+  if (inst.persistence !== null) return inst.persistence.info();
+  // The in-process store has no files: report the idle state with its real dirty counter.
   return [
     ['loading', 0],
     ['async_loading', 0],
@@ -169,13 +171,6 @@ function persistenceSection(c: Client): Section {
     ['rdb_current_bgsave_time_sec', -1],
     ['rdb_saves', 0],
     ['aof_enabled', 0],
-    ['aof_rewrite_in_progress', 0],
-    ['aof_rewrite_scheduled', 0],
-    ['aof_last_rewrite_time_sec', -1],
-    ['aof_current_rewrite_time_sec', -1],
-    ['aof_last_bgrewrite_status', 'ok'],
-    ['aof_rewrites', 0],
-    ['aof_last_write_status', 'ok'],
   ];
 }
 
@@ -207,6 +202,9 @@ function statsSection(c: Client): Section {
     ['pubsubshard_channels', inst.pubsub.shardChannels.size],
     ['latest_fork_usec', 0],
     ['total_forks', 0],
+    ['tracking_total_keys', inst.tracking.totalKeys],
+    ['tracking_total_items', inst.tracking.totalItems],
+    ['tracking_total_prefixes', inst.tracking.totalPrefixes],
     ['unexpected_error_replies', 0],
     ['total_error_replies', s.errorReplies],
     ['total_reads_processed', s.readsProcessed],

@@ -363,7 +363,11 @@ function flushdbCommand(c: Client, argv: string[]): void {
 
 function flushallCommand(c: Client, argv: string[]): void {
   flushArgs(argv);
-  c.inst.dirty += c.inst.ks.flushAll() + 1;
+  c.inst.dirty += c.inst.ks.flushAll();
+  // Redis saves right away after FLUSHALL when save points are configured.
+  const p = c.inst.persistence;
+  if (p !== null && p.hasSavePoints()) p.save();
+  c.inst.dirty++;
   c.reply.ok();
 }
 

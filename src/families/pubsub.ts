@@ -6,7 +6,7 @@
  */
 
 import type { Client } from '../commands/client.js';
-import { ReplyError } from '../commands/errors.js';
+import { E, ReplyError } from '../commands/errors.js';
 import type { CommandSpec } from '../commands/spec.js';
 import { globMatch } from '../engine/glob.js';
 import { command, keyRange } from './define.js';
@@ -115,6 +115,7 @@ function sunsubscribeCommand(c: Client, argv: string[]): void {
 }
 
 function channelsMatching(c: Client, table: Map<string, unknown>, argv: string[]): void {
+  if (argv.length > 3) throw new ReplyError(E.SUBCOMMAND_SYNTAX(argv[1]!, argv[0]!));
   const pattern = argv.length > 2 ? argv[2]! : null;
   const out: string[] = [];
   for (const name of table.keys()) if (pattern === null || globMatch(pattern, name)) out.push(name);

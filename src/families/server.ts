@@ -75,6 +75,35 @@ function configRewrite(c: Client): void {
   c.reply.ok();
 }
 
+function persistence(c: Client) {
+  const p = c.inst.persistence;
+  if (p === null) throw new ReplyError('ERR persistence is not available in an in-process store');
+  return p;
+}
+
+function saveCommand(c: Client): void {
+  const err = persistence(c).save();
+  if (err !== undefined) throw new ReplyError(err);
+  c.reply.ok();
+}
+
+function bgsaveCommand(c: Client, argv: string[]): void {
+  let schedule = false;
+  if (argv.length > 1) {
+    if (argv.length === 2 && isWord(argv[1]!, 'schedule')) schedule = true;
+    else throw syntaxError();
+  }
+  const r = persistence(c).bgsave(schedule);
+  if ('error' in r) throw new ReplyError(r.error);
+  c.reply.simple(r.ok);
+}
+
+function bgrewriteaofCommand(c: Client): void {
+  const r = persistence(c).bgrewriteaof();
+  if ('error' in r) throw new ReplyError(r.error);
+  c.reply.simple(r.ok);
+}
+
 function monitorCommand(c: Client): void {
   if (c.denyBlocking) throw new ReplyError("ERR MONITOR isn't allowed for DENY BLOCKING client");
   if (c.monitor) return;
@@ -129,6 +158,57 @@ export const serverCommands: CommandSpec[] = [
       history: [['7.0.0', 'Added the `NOW`, `FORCE` and `ABORT` modifiers.']],
     },
     shutdownCommand,
+  ),
+  command(
+    'save',
+    1,
+    'admin noscript no_async_loading no_multi',
+    [0, 0, 0],
+    {
+      ...SRV,
+      since: '1.0.0',
+      summary: 'Synchronously save the dataset to disk',
+      complexity: 'O(N) where N is the total number of keys in all databases',
+    },
+    saveCommand,
+  ),
+  command(
+    'bgsave',
+    -1,
+    'admin noscript no_async_loading',
+    [0, 0, 0],
+    {
+      ...SRV,
+      since: '1.0.0',
+      summary: 'Asynchronously save the dataset to disk',
+      complexity: 'O(1)',
+      syntax: '[SCHEDULE]{@3.2.2}',
+      history: [['3.2.2', 'Added the `SCHEDULE` option.']],
+    },
+    bgsaveCommand,
+  ),
+  command(
+    'bgrewriteaof',
+    1,
+    'admin noscript no_async_loading',
+    [0, 0, 0],
+    { ...SRV, since: '1.0.0', summary: 'Asynchronously rewrite the append-only file', complexity: 'O(1)' },
+    bgrewriteaofCommand,
+  ),
+  command(
+    'lastsave',
+    1,
+    'loading stale fast',
+    [0, 0, 0],
+    {
+      ...SRV,
+      acl: 'admin dangerous',
+      since: '1.0.0',
+      summary: 'Get the UNIX time stamp of the last successful save to disk',
+      complexity: 'O(1)',
+      tips: ['nondeterministic_output'],
+    },
+    (c) => c.reply.int(Math.floor(c.inst.lastSave / 1000)),
   ),
   command(
     'monitor',

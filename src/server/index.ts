@@ -12,6 +12,7 @@ import { Config, MNEMO_VERSION } from '../config/config.js';
 import type { Clock } from '../engine/clock.js';
 import { allCommands } from '../families/index.js';
 
+import { Persistence } from '../persistence/manager.js';
 import { ClientConnection } from './connection.js';
 import { Logger } from './log.js';
 
@@ -34,7 +35,14 @@ export interface RunningServer {
   host: string;
   port: number;
   instance: Instance;
+  persistence: Persistence;
+  /** Stops accepting, sends pending replies, closes every connection. Does not save. */
   close(): Promise<void>;
+  /**
+   * Redis's prepareForShutdown: saves when asked (or by default when save points exist), then
+   * closes. Resolves with an error text instead when the save failed (the server stays up).
+   */
+  shutdown(save?: boolean | null): Promise<string | undefined>;
 }
 
 /** Parses `bind` ("127.0.0.1 -::1"): a leading '-' marks an address that may be unavailable. */
@@ -74,6 +82,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     commands: allCommands,
     ...(options.clock ? { clock: options.clock } : {}),
   });
+  const persistence = new Persistence(instance, log);
+  try {
+    persistence.loadAtStartup();
+  } catch (err) {
+    instance.close();
+    throw new Error(`Fatal error loading the DB (${persistence.rdbPath}): ${(err as Error).message}`);
+  }
   const connections = new Set<ClientConnection>();
   // One limits object shared by every parser, so CONFIG SET proto-max-bulk-len applies at once.
   const limits = { maxBulkLen: config.number('proto-max-bulk-len') };
@@ -148,8 +163,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     tcpPort: port,
     configFile: options.configFile ?? '',
     executable: process.argv[1] ?? '',
-    shutdown: () => {
+    shutdown: ({ save, force }) => {
       log.warning('User requested shutdown...');
+      const err = persistence.saveOnShutdown(save);
+      if (err !== undefined && !force) return err;
       if (options.onShutdown) options.onShutdown();
       else void close();
       return undefined;
@@ -193,5 +210,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   log.notice(
     `mnemo ${MNEMO_VERSION} ready to accept connections on ${where.join(', ')} (pid ${process.pid})`,
   );
-  return { host: firstHost, port, instance, close };
+  const shutdown = async (save: boolean | null = null): Promise<string | undefined> => {
+    const err = persistence.saveOnShutdown(save);
+    if (err !== undefined) return err;
+    await close();
+    return undefined;
+  };
+  return { host: firstHost, port, instance, persistence, close, shutdown };
 }

@@ -1,4 +1,5 @@
 import { epoch } from './types.js';
+
 /**
  * The list value type: a ring-buffer deque of binary strings. Push and pop at both ends are
  * O(1) amortised, index access is O(1) (Redis's quicklist is O(n) there), and a range read

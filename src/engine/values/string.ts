@@ -1,4 +1,5 @@
 import { epoch } from './types.js';
+
 /**
  * The string value type. A Redis string is stored in one of four forms, chosen the way Redis
  * chooses its encodings (object.c tryObjectEncoding):

@@ -176,16 +176,11 @@ export class ZIndex {
   private splitLeaf(leaf: Leaf, pos: number): void {
     const n = leaf.m.length;
     // Appending at the very end (or prepending at the very start) keeps the full side full, so
-    // sequential loads (timestamps, counters) leave packed leaves instead of half-empty ones.
+    // sequential loads (timestamps, counters) leave packed leaves instead of half-empty ones. Only
+    // leaves split lopsided: an inner node must keep siblings to merge with (fixLeaf).
     let cut = n >>> 1;
-    let edge = 0;
-    if (pos === n - 1 && leaf.next === null) {
-      cut = n - 1;
-      edge = 1;
-    } else if (pos === 0 && leaf.prev === null) {
-      cut = 1;
-      edge = -1;
-    }
+    if (pos === n - 1 && leaf.next === null) cut = n - 1;
+    else if (pos === 0 && leaf.prev === null) cut = 1;
     const right = new Leaf(leaf.m.slice(cut), leaf.s.slice(cut));
     leaf.m.length = cut;
     leaf.s.length = cut;
@@ -194,7 +189,7 @@ export class ZIndex {
     else this.tail = right;
     right.prev = leaf;
     leaf.next = right;
-    this.addSibling(this.height - 1, leaf, cut, right, n - cut, right.m[0]!, right.s[0]!, edge);
+    this.addSibling(this.height - 1, leaf, cut, right, n - cut, right.m[0]!, right.s[0]!);
   }
 
   /**
@@ -209,7 +204,6 @@ export class ZIndex {
     rightCount: number,
     sepM: string,
     sepS: number,
-    edge: number,
   ): void {
     if (d < 0) {
       this.root = new Inner([left, right], [leftCount, rightCount], ['', sepM], [0, sepS]);
@@ -224,14 +218,13 @@ export class ZIndex {
     insertAt(p.sepM, i + 1, sepM);
     insertAt(p.sepS, i + 1, sepS);
     if (p.kids.length <= INNER_MAX) return;
-    const k = p.kids.length;
-    const cut = edge > 0 && i + 1 === k - 1 ? k - 1 : edge < 0 && i === 0 ? 1 : k >>> 1;
+    const cut = p.kids.length >>> 1;
     const r = new Inner(p.kids.slice(cut), p.cnt.slice(cut), p.sepM.slice(cut), p.sepS.slice(cut));
     p.kids.length = cut;
     p.cnt.length = cut;
     p.sepM.length = cut;
     p.sepS.length = cut;
-    this.addSibling(d - 1, p, sum(p.cnt), r, sum(r.cnt), r.sepM[0]!, r.sepS[0]!, edge);
+    this.addSibling(d - 1, p, sum(p.cnt), r, sum(r.cnt), r.sepM[0]!, r.sepS[0]!);
   }
 
   /** Removes a key; false if it is not there. */
@@ -565,8 +558,8 @@ export class ZIndex {
    */
   check(): void {
     const leaves: Leaf[] = [];
-    // Only nodes on the leftmost or rightmost path may be under the minimum: splits at the ends
-    // are lopsided on purpose (see splitLeaf).
+    // Only leaves on the leftmost or rightmost edge may be under the minimum: splits there are
+    // lopsided on purpose (see splitLeaf).
     const visit = (
       node: Node,
       depth: number,
@@ -594,7 +587,7 @@ export class ZIndex {
       if (inner.cnt.length !== k || inner.sepM.length !== k || inner.sepS.length !== k) {
         throw new Error('inner arrays differ in length');
       }
-      if (depth === 0 ? k < 2 : !edge && k < INNER_MIN) throw new Error(`inner underfull: ${k}`);
+      if (depth === 0 ? k < 2 : k < INNER_MIN) throw new Error(`inner underfull: ${k}`);
       if (k > INNER_MAX) throw new Error(`inner overfull: ${k}`);
       let total = 0;
       for (let i = 0; i < k; i++) {

@@ -1,0 +1,239 @@
+/**
+ * Persistence for a running server: loading the dataset at start-up, SAVE, BGSAVE (and its
+ * SCHEDULE form), `save <seconds> <changes>` points checked from the cron, saving at SHUTDOWN
+ * and after FLUSHALL when save points exist, and the INFO persistence fields, with Redis 7.0's
+ * rules and replies. The append-only file plugs in here too.
+ */
+
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Instance, PersistenceHooks } from '../commands/instance.js';
+import { usedMemory } from '../commands/instance.js';
+import type { Logger } from '../server/log.js';
+import { BackgroundSave, loadRdbFile, type SaveOptions, saveRdbSync } from './rdb-file.js';
+
+/** CONFIG_BGSAVE_RETRY_DELAY: seconds before a failed background save is retried by save points. */
+const BGSAVE_RETRY_DELAY = 5;
+
+export class Persistence implements PersistenceHooks {
+  private bg: BackgroundSave | null = null;
+  private bgScheduled = false;
+  private dirtyAtBgStart = 0;
+  private lastBgsaveOk = true;
+  private lastBgsaveTry = 0;
+  private lastBgsaveSeconds = -1;
+  private saves = 0;
+  private lastLoad = { loaded: 0, expired: 0 };
+  /** Longest event-loop slice a background save took (ms), for INFO and the benchmark. */
+  longestSaveSliceMs = 0;
+
+  constructor(
+    private readonly inst: Instance,
+    private readonly log: Logger,
+  ) {
+    inst.persistence = this;
+    inst.cronHooks.push(() => this.cron());
+  }
+
+  /** Where the RDB file lives: `dir`/`dbfilename`. */
+  get rdbPath(): string {
+    const c = this.inst.config;
+    return resolve(c.string('dir'), c.string('dbfilename'));
+  }
+
+  private saveOptions(): SaveOptions {
+    const c = this.inst.config;
+    return {
+      compression: c.bool('rdbcompression'),
+      checksum: c.bool('rdbchecksum'),
+      listMaxListpackSize: c.number('list-max-listpack-size'),
+      header: { ctime: Math.floor(Date.now() / 1000), usedMem: usedMemory() },
+    };
+  }
+
+  private loadLimits() {
+    const c = this.inst.config;
+    return {
+      setMaxIntsetEntries: c.number('set-max-intset-entries'),
+      hashMaxListpackEntries: c.number('hash-max-listpack-entries'),
+      hashMaxListpackValue: c.number('hash-max-listpack-value'),
+      zsetMaxListpackEntries: c.number('zset-max-listpack-entries'),
+      zsetMaxListpackValue: c.number('zset-max-listpack-value'),
+      verifyChecksum: c.bool('rdbchecksum'),
+    };
+  }
+
+  /** Start-up: loads the RDB file if there is one (the AOF, when enabled, takes precedence). */
+  loadAtStartup(): void {
+    const path = this.rdbPath;
+    if (!existsSync(path)) return;
+    const start = performance.now();
+    const r = loadRdbFile(this.inst.ks, path, this.loadLimits());
+    this.lastLoad = { loaded: r.loaded, expired: r.expired };
+    const ver = r.aux.get('redis-ver');
+    if (ver !== undefined) this.log.notice(`Loading RDB produced by version ${ver}`);
+    const ctime = Number(r.aux.get('ctime') ?? Number.NaN);
+    if (Number.isFinite(ctime))
+      this.log.notice(`RDB age ${Math.max(0, Math.floor(Date.now() / 1000 - ctime))} seconds`);
+    this.log.notice(`Done loading RDB, keys loaded: ${r.loaded}, keys expired: ${r.expired}.`);
+    this.log.notice(`DB loaded from disk: ${((performance.now() - start) / 1000).toFixed(3)} seconds`);
+  }
+
+  save(): string | undefined {
+    if (this.bg !== null) return 'ERR Background save already in progress';
+    try {
+      this.saveNow();
+      return undefined;
+    } catch (err) {
+      this.log.warning(
+        `Failed opening the temp RDB file ${this.rdbPath} (in server root dir ${process.cwd()}) for saving: ${(err as Error).message}`,
+      );
+      return 'ERR';
+    }
+  }
+
+  /** rdbSave: synchronous, resets the dirty counter. */
+  saveNow(): void {
+    const dirty = this.inst.dirty;
+    saveRdbSync(this.inst.ks, this.rdbPath, this.saveOptions());
+    this.inst.dirty -= dirty;
+    this.inst.lastSave = Date.now();
+    this.saves++;
+    this.lastBgsaveOk = true;
+    this.log.notice('DB saved on disk');
+  }
+
+  bgsave(schedule: boolean): { ok: string } | { error: string } {
+    if (this.bg !== null) return { error: 'ERR Background save already in progress' };
+    if (this.aofRewriteRunning()) {
+      if (!schedule) {
+        return {
+          error:
+            "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
+        };
+      }
+      this.bgScheduled = true;
+      return { ok: 'Background saving scheduled' };
+    }
+    this.startBackgroundSave();
+    return { ok: 'Background saving started' };
+  }
+
+  /** Hook for the AOF rewrite, which must not overlap a background save. */
+  aofRewriteRunning(): boolean {
+    return false;
+  }
+
+  bgrewriteaof(): { ok: string } | { error: string } {
+    return { error: 'ERR Append only file is not available yet' };
+  }
+
+  get bgsaveInProgress(): boolean {
+    return this.bg !== null;
+  }
+
+  /** The running background save, if any (its promise settles when the file is in place). */
+  get backgroundSave(): BackgroundSave | null {
+    return this.bg;
+  }
+
+  private startBackgroundSave(): void {
+    this.lastBgsaveTry = Date.now();
+    this.dirtyAtBgStart = this.inst.dirty;
+    const bg = new BackgroundSave(this.inst.ks, this.rdbPath, this.saveOptions());
+    this.bg = bg;
+    this.log.notice(`Background saving started (snapshot of ${bg.keysTotal} keys)`);
+    bg.done
+      .then(
+        () => {
+          this.inst.dirty -= this.dirtyAtBgStart;
+          this.inst.lastSave = Date.now();
+          this.lastBgsaveOk = true;
+          this.saves++;
+          this.log.notice('Background saving terminated with success');
+        },
+        (err: Error) => {
+          this.lastBgsaveOk = false;
+          this.log.warning(`Background saving error: ${err.message}`);
+        },
+      )
+      .finally(() => {
+        this.lastBgsaveSeconds = Math.round((Date.now() - bg.startedAt) / 1000);
+        if (bg.longestSliceMs > this.longestSaveSliceMs) this.longestSaveSliceMs = bg.longestSliceMs;
+        this.bg = null;
+      });
+  }
+
+  hasSavePoints(): boolean {
+    return this.inst.config.savePoints().length > 0;
+  }
+
+  /** serverCron's part: scheduled BGSAVE, then the save points. */
+  private cron(): void {
+    if (this.bg !== null || this.aofRewriteRunning()) return;
+    if (this.bgScheduled) {
+      this.bgScheduled = false;
+      this.startBackgroundSave();
+      return;
+    }
+    const now = Date.now();
+    const dirty = this.inst.dirty;
+    for (const sp of this.inst.config.savePoints()) {
+      const due =
+        dirty >= sp.changes &&
+        (now - this.inst.lastSave) / 1000 > sp.seconds &&
+        ((now - this.lastBgsaveTry) / 1000 > BGSAVE_RETRY_DELAY || this.lastBgsaveOk);
+      if (due) {
+        this.log.notice(`${sp.changes} changes in ${sp.seconds} seconds. Saving...`);
+        this.startBackgroundSave();
+        return;
+      }
+    }
+  }
+
+  /** SHUTDOWN / SIGTERM: save synchronously when asked to, or by default when save points exist. */
+  saveOnShutdown(save: boolean | null): string | undefined {
+    const wanted = save === true || (save === null && this.hasSavePoints());
+    if (!wanted) return undefined;
+    if (this.bg !== null) {
+      this.log.warning('There is a child saving an .rdb. Killing it!');
+      this.bg.abort();
+    }
+    this.log.notice('Saving the final RDB snapshot before exiting.');
+    try {
+      this.saveNow();
+      return undefined;
+    } catch (err) {
+      this.log.warning(`Error trying to save the DB, can't exit: ${(err as Error).message}`);
+      return 'ERR Errors trying to SHUTDOWN. Check logs.';
+    }
+  }
+
+  info(): Array<[string, string | number]> {
+    const bg = this.bg;
+    return [
+      ['loading', 0],
+      ['async_loading', 0],
+      ['current_cow_peak', 0],
+      ['current_cow_size', 0],
+      ['current_cow_size_age', 0],
+      [
+        'current_fork_perc',
+        bg === null ? '0.00' : ((bg.keysProcessed * 100) / Math.max(1, bg.keysTotal)).toFixed(2),
+      ],
+      ['current_save_keys_processed', bg?.keysProcessed ?? 0],
+      ['current_save_keys_total', bg?.keysTotal ?? 0],
+      ['rdb_changes_since_last_save', this.inst.dirty],
+      ['rdb_bgsave_in_progress', bg === null ? 0 : 1],
+      ['rdb_last_save_time', Math.floor(this.inst.lastSave / 1000)],
+      ['rdb_last_bgsave_status', this.lastBgsaveOk ? 'ok' : 'err'],
+      ['rdb_last_bgsave_time_sec', this.lastBgsaveSeconds],
+      ['rdb_current_bgsave_time_sec', bg === null ? -1 : Math.round((Date.now() - bg.startedAt) / 1000)],
+      ['rdb_saves', this.saves],
+      ['rdb_last_cow_size', 0],
+      ['rdb_last_load_keys_expired', this.lastLoad.expired],
+      ['rdb_last_load_keys_loaded', this.lastLoad.loaded],
+      ['rdb_longest_save_slice_ms', this.longestSaveSliceMs.toFixed(2)],
+    ];
+  }
+}

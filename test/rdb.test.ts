@@ -18,6 +18,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
 import type { HashValue } from '../src/engine/values/hash.js';
 import type { ListValue } from '../src/engine/values/list.js';
 import type { SetValue } from '../src/engine/values/set.js';
@@ -29,16 +30,21 @@ import { crc64, crc64Init, crc64Update, crc64Value } from '../src/persistence/rd
 import {
   decodeDumpPayload,
   RdbError,
+  RdbReader,
   type RdbReaderOptions,
   type RdbRecord,
-  RdbReader,
   readRdb,
 } from '../src/persistence/rdb/decoder.js';
-import { buildListpack, dumpPayload, RdbWriter, type RdbWriterOptions } from '../src/persistence/rdb/encoder.js';
+import {
+  buildListpack,
+  dumpPayload,
+  RdbWriter,
+  type RdbWriterOptions,
+} from '../src/persistence/rdb/encoder.js';
 import { lzfCompress, lzfDecompress } from '../src/persistence/rdb/lzf.js';
 import { formatDouble17g } from '../src/protocol/reply.js';
 import { type RedisServer, startRedis } from './helpers/redis-server.js';
-import { type RespValue, sendCommands } from './helpers/resp.js';
+import { sendCommands } from './helpers/resp.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers.
@@ -192,7 +198,24 @@ function datasetCommands(): Argv[] {
   c.push(...batched(['SADD', 'set:bigint'], bigIntSet));
 
   // Hashes.
-  c.push(cmd('HSET', 'h:small', 'f', 'v', '1', '2', 'neg', '-100000', 'empty', '', '', 'emptyfield', 'big', '1099511627776'));
+  c.push(
+    cmd(
+      'HSET',
+      'h:small',
+      'f',
+      'v',
+      '1',
+      '2',
+      'neg',
+      '-100000',
+      'empty',
+      '',
+      '',
+      'emptyfield',
+      'big',
+      '1099511627776',
+    ),
+  );
   c.push(cmd('HSET', 'h:small', 'f', 'v2'), cmd('HDEL', 'h:small', 'neg'));
   c.push(cmd('HSET', 'h:longval', 'a', '1', 'b', 'v'.repeat(65)));
   c.push(cmd('HSET', 'h:64', 'a', 'v'.repeat(64)));
@@ -245,11 +268,23 @@ function datasetCommands(): Argv[] {
   c.push(cmd('ZADD', 'z:longmember', '1', 'x'.repeat(65), '2', 'short'));
   c.push(cmd('ZADD', 'z:skipneg0', '-0', 'nz', '-0.5', 'h', ...z200));
   const bigZ: string[] = [];
-  for (let i = 0; i < 100000; i++) bigZ.push(String((i * 7919) % 100003) + (i % 4 === 0 ? '.25' : ''), `zm:${i}`);
+  for (let i = 0; i < 100000; i++)
+    bigZ.push(String((i * 7919) % 100003) + (i % 4 === 0 ? '.25' : ''), `zm:${i}`);
   c.push(...batched(['ZADD', 'z:big'], bigZ));
 
   // TTLs on every type.
-  for (const k of ['s:int', 's:1mb', 'l:small', 'set:int16', 'set:str', 'h:small', 'h:big', 'z:small', 'z:200', '']) {
+  for (const k of [
+    's:int',
+    's:1mb',
+    'l:small',
+    'set:int16',
+    'set:str',
+    'h:small',
+    'h:big',
+    'z:small',
+    'z:200',
+    '',
+  ]) {
     c.push(cmd('PEXPIREAT', k, String(FUTURE + k.length)));
   }
 
@@ -294,7 +329,11 @@ function storeEntries(store: MemoryStore): Entry[] {
 }
 
 /** Writes every database of the store as an RDB file, draining the writer every 64 KB. */
-function writeStore(store: MemoryStore, options: RdbWriterOptions = {}, lru?: (key: string) => number | undefined): Buffer {
+function writeStore(
+  store: MemoryStore,
+  options: RdbWriterOptions = {},
+  lru?: (key: string) => number | undefined,
+): Buffer {
   const w = new RdbWriter(options);
   const chunks: Uint8Array[] = [];
   w.header({ ctime: Math.floor(NOW / 1000), usedMem: 123456 });
@@ -325,7 +364,9 @@ function snapshot(v: Value): unknown {
       return (v as SetValue).toArray().sort();
     case 'hash': {
       const pairs: Array<[string, string]> = [];
-      (v as HashValue).forEach((f, x) => pairs.push([f, x]));
+      (v as HashValue).forEach((f, x) => {
+        pairs.push([f, x]);
+      });
       return pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     }
     case 'zset': {
@@ -343,7 +384,8 @@ function snapshot(v: Value): unknown {
 
 /** The encoding Redis gives a string value when it loads it (tryObjectEncoding). */
 function loadedEncoding(v: Value): string {
-  if (typeName(v) === 'string') return encodingName(encodeString(stringOf(v as Exclude<Value, object> | ByteString)));
+  if (typeName(v) === 'string')
+    return encodingName(encodeString(stringOf(v as Exclude<Value, object> | ByteString)));
   return encodingName(v);
 }
 
@@ -391,32 +433,49 @@ function assertSameEntries(expected: Entry[], got: Map<string, Entry>, what: str
 
 // ---- Redis side ----
 
-function bulk(r: RespValue): string {
-  if (r.type === 'bulk' || r.type === 'simple') return r.value;
-  throw new Error(`expected a bulk reply, got ${JSON.stringify(r).slice(0, 200)}`);
+/** A reply with bulk strings as binary (latin1) JS strings. */
+type Reply = string | number | null | Reply[];
+
+function toReply(x: unknown): Reply {
+  if (Buffer.isBuffer(x)) return x.latin1Slice(0, x.length);
+  if (Array.isArray(x)) return x.map(toReply);
+  if (x === null || typeof x === 'number') return x;
+  throw new Error(`unexpected reply ${String(x)}`);
 }
 
-function arr(r: RespValue): string[] {
-  if (r.type !== 'array') throw new Error(`expected an array, got ${JSON.stringify(r).slice(0, 200)}`);
-  return r.value.map(bulk);
+async function connect(port: number): Promise<Redis> {
+  const r = new Redis({
+    port,
+    host: '127.0.0.1',
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  await r.connect();
+  return r;
 }
 
-function int(r: RespValue): number {
-  if (r.type !== 'int') throw new Error(`expected an integer, got ${JSON.stringify(r).slice(0, 200)}`);
-  return Number(r.value);
-}
-
-async function run(port: number, argvs: ReadonlyArray<ReadonlyArray<string | Buffer>>): Promise<RespValue[]> {
-  const out: RespValue[] = [];
-  // Bounded pipelines, so one huge batch does not sit in a socket buffer.
-  for (let i = 0; i < argvs.length; i += 500) {
-    const replies = await sendCommands(port, argvs.slice(i, i + 500), { timeoutMs: 30_000 });
-    for (const r of replies) {
-      if (r.type === 'error') throw new Error(`redis error: ${r.value}`);
-      out.push(r);
+/** Pipelines the commands (in bounded batches, in order, on one connection); errors throw. */
+async function exec(r: Redis, argvs: ReadonlyArray<ReadonlyArray<string | Buffer>>): Promise<Reply[]> {
+  const out: Reply[] = [];
+  for (let i = 0; i < argvs.length; i += 1000) {
+    const p = r.pipeline();
+    for (const argv of argvs.slice(i, i + 1000)) {
+      const name = typeof argv[0] === 'string' ? argv[0] : argv[0]!.latin1Slice();
+      p.callBuffer(name, ...argv.slice(1).map((a) => (typeof a === 'string' ? B(a) : a)));
+    }
+    const results = (await p.exec()) ?? [];
+    for (const [err, v] of results) {
+      if (err !== null) throw err;
+      out.push(toReply(v));
     }
   }
   return out;
+}
+
+async function execOne(r: Redis, ...argv: Array<string | Buffer>): Promise<Reply> {
+  const [x] = await exec(r, [argv]);
+  return x!;
 }
 
 interface RedisKey {
@@ -426,74 +485,84 @@ interface RedisKey {
   expireMs: number | undefined;
 }
 
-/** What Redis reports about one key of database `db`. */
-async function redisKey(port: number, db: number, key: string): Promise<RedisKey> {
-  const k = B(key);
-  const [, type, encoding, pexpiretime] = await run(port, [
-    ['SELECT', String(db)],
-    ['TYPE', k],
-    ['OBJECT', 'ENCODING', k],
-    ['PEXPIRETIME', k],
-  ]);
-  const t = bulk(type!);
-  const read: Record<string, string[][]> = {
-    string: [['GET', 'k']],
-    list: [['LRANGE', 'k', '0', '-1']],
-    set: [['SMEMBERS', 'k']],
-    hash: [['HGETALL', 'k']],
-    zset: [['ZRANGE', 'k', '0', '-1', 'WITHSCORES']],
-  };
-  const argv = read[t];
-  if (argv === undefined) throw new Error(`unexpected type ${t} for ${JSON.stringify(key)}`);
-  const [, reply] = await run(port, [['SELECT', String(db)], argv[0]!.map((a) => (a === 'k' ? k : a))]);
-  let contents: unknown;
-  if (t === 'string') contents = bulk(reply!);
-  else if (t === 'list' || t === 'zset') contents = arr(reply!);
-  else if (t === 'set') contents = arr(reply!).sort();
-  else {
-    const flat = arr(reply!);
-    const pairs: Array<[string, string]> = [];
-    for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i]!, flat[i + 1]!]);
-    contents = pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  }
-  const at = int(pexpiretime!);
-  return { type: t, encoding: bulk(encoding!), contents, expireMs: at < 0 ? undefined : at };
+const READ: Record<string, (k: Buffer) => Array<string | Buffer>> = {
+  string: (k) => ['GET', k],
+  list: (k) => ['LRANGE', k, '0', '-1'],
+  set: (k) => ['SMEMBERS', k],
+  hash: (k) => ['HGETALL', k],
+  zset: (k) => ['ZRANGE', k, '0', '-1', 'WITHSCORES'],
+};
+
+/** What Redis reports about these keys of database `db`: type, encoding, contents, expire. */
+async function redisKeys(r: Redis, db: number, keys: string[]): Promise<Map<string, RedisKey>> {
+  await execOne(r, 'SELECT', String(db));
+  const meta = await exec(
+    r,
+    keys.flatMap((k) => [
+      ['TYPE', B(k)],
+      ['OBJECT', 'ENCODING', B(k)],
+      ['PEXPIRETIME', B(k)],
+    ]),
+  );
+  const types = keys.map((_, i) => meta[i * 3] as string);
+  const contents = await exec(
+    r,
+    keys.map((k, i) => {
+      const read = READ[types[i]!];
+      if (read === undefined) throw new Error(`unexpected type ${types[i]} for ${JSON.stringify(k)}`);
+      return read(B(k));
+    }),
+  );
+  const out = new Map<string, RedisKey>();
+  keys.forEach((k, i) => {
+    const t = types[i]!;
+    let c: unknown = contents[i];
+    if (t === 'set') c = (c as string[]).sort();
+    else if (t === 'hash') {
+      const flat = c as string[];
+      const pairs: Array<[string, string]> = [];
+      for (let j = 0; j < flat.length; j += 2) pairs.push([flat[j]!, flat[j + 1]!]);
+      c = pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    }
+    const at = meta[i * 3 + 2] as number;
+    out.set(k, {
+      type: t,
+      encoding: meta[i * 3 + 1] as string,
+      contents: c,
+      expireMs: at < 0 ? undefined : at,
+    });
+  });
+  return out;
 }
 
-async function redisKeys(port: number, db: number): Promise<string[]> {
+async function scanKeys(r: Redis, db: number): Promise<string[]> {
+  await execOne(r, 'SELECT', String(db));
   const keys: string[] = [];
   let cursor = '0';
   do {
-    const [, r] = await run(port, [
-      ['SELECT', String(db)],
-      ['SCAN', cursor, 'COUNT', '1000'],
-    ]);
-    if (r!.type !== 'array') throw new Error('SCAN');
-    cursor = bulk(r!.value[0]!);
-    keys.push(...arr(r!.value[1]!));
+    const [next, batch] = (await execOne(r, 'SCAN', cursor, 'COUNT', '5000')) as [string, string[]];
+    cursor = next;
+    keys.push(...batch);
   } while (cursor !== '0');
   return keys;
 }
 
 /** Compares every key Redis holds with the decoded entries (type, encoding, contents, TTL). */
-async function assertRedisMatches(port: number, entries: Map<string, Entry>, what: string, ttlSlackMs = 0): Promise<void> {
+async function assertRedisMatches(r: Redis, entries: Map<string, Entry>, what: string): Promise<void> {
   let total = 0;
   for (let db = 0; db < 16; db++) {
-    const keys = await redisKeys(port, db);
+    const keys = await scanKeys(r, db);
     total += keys.length;
+    const got = await redisKeys(r, db, keys);
     for (const key of keys) {
       const e = entries.get(`${db}\x00${key}`);
       const name = `${what}: ${JSON.stringify(key.slice(0, 40))} (db ${db})`;
       assert.ok(e !== undefined, `${name}: in Redis but not decoded`);
-      const r = await redisKey(port, db, key);
-      assert.equal(typeName(e.value), r.type, `${name}: type`);
-      assert.equal(encodingName(e.value), r.encoding, `${name}: encoding`);
-      assert.deepEqual(snapshot(e.value), r.contents, `${name}: contents`);
-      if (ttlSlackMs === 0) assert.equal(e.expireMs, r.expireMs, `${name}: expire`);
-      else {
-        assert.equal(e.expireMs === undefined, r.expireMs === undefined, `${name}: has a TTL`);
-        if (e.expireMs !== undefined) assert.ok(Math.abs(e.expireMs - r.expireMs!) <= ttlSlackMs, `${name}: TTL`);
-      }
+      const k = got.get(key)!;
+      assert.equal(typeName(e.value), k.type, `${name}: type`);
+      assert.equal(encodingName(e.value), k.encoding, `${name}: encoding`);
+      assert.deepEqual(snapshot(e.value), k.contents, `${name}: contents`);
+      assert.equal(e.expireMs, k.expireMs, `${name}: expire`);
     }
   }
   assert.equal(total, entries.size, `${what}: number of keys`);
@@ -531,7 +600,12 @@ describe('crc64 and lzf', () => {
   });
 
   it('LZF round-trips, refuses to expand, and rejects malformed input', () => {
-    for (const [i, s] of [wordy(100_000, 10), 'a'.repeat(5000), 'abcabcabcabcabcabcabcabc', randomBytes(1000, 11)].entries()) {
+    for (const [i, s] of [
+      wordy(100_000, 10),
+      'a'.repeat(5000),
+      'abcabcabcabcabcabcabcabc',
+      randomBytes(1000, 11),
+    ].entries()) {
       const input = B(s);
       const out = Buffer.alloc(input.length);
       const n = lzfCompress(input, out, input.length - 4);
@@ -582,7 +656,9 @@ describe('round trip: mnemo -> RDB -> mnemo', () => {
       assertSameEntries(expected, whole.entries, 'whole');
       const eof = whole.records[whole.records.length - 1];
       assert.deepEqual(eof, { kind: 'eof', checksum: 'verified' });
-      const aux = whole.records.filter((r) => r.kind === 'aux').map((r) => (r.kind === 'aux' ? [r.key, r.value] : []));
+      const aux = whole.records
+        .filter((r) => r.kind === 'aux')
+        .map((r) => (r.kind === 'aux' ? [r.key, r.value] : []));
       assert.deepEqual(aux, [
         ['redis-ver', '7.0.15'],
         ['redis-bits', '64'],
@@ -667,127 +743,182 @@ describe('round trip: mnemo -> RDB -> mnemo', () => {
 
 describe('against real Redis 7.0', () => {
   let redis: RedisServer;
+  let r: Redis;
   let dir: string;
   const store = buildStore();
+  const servers: RedisServer[] = [];
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mnemo-rdb-'));
-    redis = await startRedisOn(dir, 'dump.rdb', ['--sanitize-dump-payload', 'yes', '--rdbcompression', 'yes']);
-    await run(redis.port, DATASET);
+    redis = await startRedisOn(dir, 'dump.rdb', [
+      '--sanitize-dump-payload',
+      'yes',
+      '--enable-debug-command',
+      'yes',
+    ]);
+    servers.push(redis);
+    r = await connect(redis.port);
+    await exec(r, DATASET);
   });
 
   after(async () => {
-    await redis?.stop();
+    r?.disconnect();
+    for (const s of servers) await s.stop();
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
   it('decodes dump.rdb as Redis wrote it (compression yes and no)', async () => {
     for (const compression of ['yes', 'no']) {
-      await run(redis.port, [
+      // DEBUG RELOAD saves and loads the file again, so what Redis then holds (encodings
+      // included) is what it made of that file: the reader must make the same.
+      await exec(r, [
         ['CONFIG', 'SET', 'rdbcompression', compression],
-        ['SAVE'],
+        ['DEBUG', 'RELOAD'],
       ]);
       const file = readFileSync(join(dir, 'dump.rdb'));
       const { entries, records } = collect(readRdb(file));
-      const aux = new Map(records.flatMap((r) => (r.kind === 'aux' ? [[r.key, r.value] as const] : [])));
+      const aux = new Map(records.flatMap((x) => (x.kind === 'aux' ? [[x.key, x.value] as const] : [])));
       assert.equal(aux.get('redis-ver'), '7.0.15');
       assert.equal(aux.get('redis-bits'), '64');
       assert.equal(aux.get('aof-base'), '0');
       assert.deepEqual(records[records.length - 1], { kind: 'eof', checksum: 'verified' });
-      await assertRedisMatches(redis.port, entries, `redis rdbcompression ${compression}`);
+      await assertRedisMatches(r, entries, `redis rdbcompression ${compression}`);
       // The same file streamed in 64 KB chunks.
-      assertSameEntries([...entries.values()], collect(readChunked(file, [65536])).entries, 'redis file chunked');
+      assertSameEntries(
+        [...entries.values()],
+        collect(readChunked(file, [65536])).entries,
+        'redis file chunked',
+      );
       // And what Redis holds is what mnemo built from the same commands.
       assertSameEntries(storeEntries(store), entries, 'redis file vs mnemo store');
     }
   });
 
   it('checksum off, LRU idle and LFU counters, function libraries', async () => {
-    const lib = "#!lua name=rdbtestlib\nredis.register_function('rdbtest', function() return 1 end)";
-    await run(redis.port, [
-      ['CONFIG', 'SET', 'rdbchecksum', 'no'],
-      ['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru'],
-      ['FUNCTION', 'LOAD', lib],
-      ['SAVE'],
-    ]);
-    let records = [...readRdb(readFileSync(join(dir, 'dump.rdb')))];
-    assert.deepEqual(records[records.length - 1], { kind: 'eof', checksum: 'disabled' });
-    assert.deepEqual(
-      records.filter((r) => r.kind === 'function'),
-      [{ kind: 'function', code: lib }],
-    );
-    const lru = records.filter((r) => r.kind === 'entry');
-    assert.ok(lru.length > 0 && lru.every((r) => r.kind === 'entry' && r.lruIdle !== undefined && r.lfuFreq === undefined));
+    const d = mkdtempSync(join(tmpdir(), 'mnemo-rdb-nosum-'));
+    try {
+      const other = await startRedisOn(d, 'x.rdb', [
+        '--rdbchecksum',
+        'no',
+        '--maxmemory-policy',
+        'allkeys-lru',
+      ]);
+      servers.push(other);
+      const o = await connect(other.port);
+      const lib = "#!lua name=rdbtestlib\nredis.register_function('rdbtest', function() return 1 end)";
+      await exec(o, [['SET', 'a', '1'], ['RPUSH', 'l', 'x'], ['FUNCTION', 'LOAD', lib], ['SAVE']]);
+      let records = [...readRdb(readFileSync(join(d, 'x.rdb')))];
+      assert.deepEqual(records[records.length - 1], { kind: 'eof', checksum: 'disabled' });
+      assert.deepEqual(
+        records.filter((x) => x.kind === 'function'),
+        [{ kind: 'function', code: lib }],
+      );
+      let keys = records.filter((x) => x.kind === 'entry');
+      assert.equal(keys.length, 2);
+      assert.ok(keys.every((x) => x.kind === 'entry' && x.lruIdle !== undefined && x.lfuFreq === undefined));
 
-    await run(redis.port, [
-      ['CONFIG', 'SET', 'rdbchecksum', 'yes'],
-      ['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu'],
-      ['FUNCTION', 'FLUSH'],
-      ['SAVE'],
-    ]);
-    records = [...readRdb(readFileSync(join(dir, 'dump.rdb')))];
-    const lfu = records.filter((r) => r.kind === 'entry');
-    assert.ok(lfu.every((r) => r.kind === 'entry' && r.lfuFreq !== undefined && r.lruIdle === undefined));
-    assert.equal(records.filter((r) => r.kind === 'function').length, 0);
-    await run(redis.port, [['CONFIG', 'SET', 'maxmemory-policy', 'noeviction']]);
+      await exec(o, [['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu'], ['FUNCTION', 'FLUSH'], ['SAVE']]);
+      records = [...readRdb(readFileSync(join(d, 'x.rdb')))];
+      keys = records.filter((x) => x.kind === 'entry');
+      assert.equal(keys.length, 2);
+      assert.ok(keys.every((x) => x.kind === 'entry' && x.lfuFreq !== undefined && x.lruIdle === undefined));
+      assert.equal(records.filter((x) => x.kind === 'function').length, 0);
+      o.disconnect();
+      await other.stop();
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 
   it('a stream is rejected with an error naming the key', async () => {
-    await run(redis.port, [['SELECT', '2'], ['XADD', 'my-stream', '*', 'a', '1'], ['SAVE']]);
+    await exec(r, [['SELECT', '2'], ['XADD', 'my-stream', '*', 'a', '1'], ['SAVE']]);
     const file = readFileSync(join(dir, 'dump.rdb'));
     assert.throws(
       () => [...readRdb(file)],
-      (e: unknown) => e instanceof RdbError && e.code === 'unsupported' && /"my-stream"/.test(e.message) && /stream/.test(e.message),
+      (e: unknown) =>
+        e instanceof RdbError &&
+        e.code === 'unsupported' &&
+        /"my-stream"/.test(e.message) &&
+        /stream/.test(e.message),
     );
-    const [, dump] = await run(redis.port, [['SELECT', '2'], ['DUMP', 'my-stream']]);
+    const [, dump] = await exec(r, [
+      ['SELECT', '2'],
+      ['DUMP', 'my-stream'],
+    ]);
     assert.throws(
-      () => decodeDumpPayload(B(bulk(dump!))),
+      () => decodeDumpPayload(B(dump as string)),
       (e: unknown) => e instanceof RdbError && e.code === 'unsupported',
     );
-    await run(redis.port, [['SELECT', '2'], ['DEL', 'my-stream']]);
+    await exec(r, [
+      ['SELECT', '2'],
+      ['DEL', 'my-stream'],
+      ['SELECT', '0'],
+    ]);
   });
 
   it('DUMP: ours restores in Redis, Redis decodes here, and deterministic encodings match byte for byte', async () => {
-    await run(redis.port, [['CONFIG', 'SET', 'rdbcompression', 'yes']]);
+    await exec(r, [
+      ['CONFIG', 'SET', 'rdbcompression', 'yes'],
+      ['SELECT', '0'],
+    ]);
     const entries = storeEntries(store).filter((e) => e.db === 0);
+    const ours = entries.map((e) => Buffer.from(dumpPayload(e.value)));
+    const restoredKey = (k: string): string => `restored:${k}`;
+    const replies = await exec(
+      r,
+      entries.flatMap((e, i) => [
+        ['DUMP', B(e.key)],
+        ['RESTORE', B(restoredKey(e.key)), '0', ours[i]!, 'REPLACE'],
+      ]),
+    );
+    const originals = await redisKeys(
+      r,
+      0,
+      entries.map((e) => e.key),
+    );
+    const copies = await redisKeys(
+      r,
+      0,
+      entries.map((e) => restoredKey(e.key)),
+    );
     let identical = 0;
-    for (const e of entries) {
-      const k = B(e.key);
-      const ours = Buffer.from(dumpPayload(e.value));
-      const restoreKey = Buffer.concat([B('restored:'), k]);
-      const [, theirs, restored] = await run(redis.port, [
-        ['SELECT', '0'],
-        ['DUMP', k],
-        ['RESTORE', restoreKey, '0', ours, 'REPLACE'],
-      ]);
-      assert.equal(bulk(restored!), 'OK');
+    entries.forEach((e, i) => {
       const name = JSON.stringify(e.key.slice(0, 40));
-      const original = await redisKey(redis.port, 0, e.key);
-      const copy = await redisKey(redis.port, 0, restoreKey.latin1Slice());
-      assert.deepEqual(copy.contents, original.contents, `${name}: restored contents`);
+      assert.equal(replies[i * 2 + 1], 'OK', `${name}: RESTORE`);
+      const original = originals.get(e.key)!;
+      const copy = copies.get(restoredKey(e.key))!;
       assert.equal(copy.type, original.type, `${name}: restored type`);
+      assert.deepEqual(copy.contents, original.contents, `${name}: restored contents`);
       assert.equal(copy.encoding, loadedEncoding(e.value), `${name}: restored encoding`);
-      await run(redis.port, [['SELECT', '0'], ['DEL', restoreKey]]);
 
-      const theirsBytes = B(bulk(theirs!));
-      const decoded = decodeDumpPayload(theirsBytes);
+      const theirs = B(replies[i * 2] as string);
+      const decoded = decodeDumpPayload(theirs);
       assert.deepEqual(snapshot(decoded), snapshot(e.value), `${name}: decoded contents`);
       assert.equal(encodingName(decoded), loadedEncoding(e.value), `${name}: decoded encoding`);
 
       const enc = encodingName(e.value);
-      const deterministic = typeName(e.value) === 'string' || enc === 'quicklist' || enc === 'intset' || enc === 'listpack' || enc === 'skiplist';
-      if (deterministic) {
-        assert.ok(ours.equals(theirsBytes), `${name}: DUMP bytes differ (${enc})`);
+      if (typeName(e.value) === 'string' || ['quicklist', 'intset', 'listpack', 'skiplist'].includes(enc)) {
+        assert.ok(ours[i]!.equals(theirs), `${name}: DUMP bytes differ (${enc})`);
         identical++;
       }
-    }
+    });
     assert.ok(identical > 40, `${identical} payloads compared byte for byte`);
+    await exec(
+      r,
+      entries.map((e) => ['DEL', B(restoredKey(e.key))]),
+    );
   });
 
   it('DUMP payload errors are told apart as RESTORE tells them', async () => {
     const good = Buffer.from(dumpPayload('hello'));
     const expectPayload = (b: Uint8Array): void =>
-      assert.throws(() => decodeDumpPayload(b), (e: unknown) => e instanceof RdbError && e.code === 'payload' && e.message === 'DUMP payload version or checksum are wrong');
+      assert.throws(
+        () => decodeDumpPayload(b),
+        (e: unknown) =>
+          e instanceof RdbError &&
+          e.code === 'payload' &&
+          e.message === 'DUMP payload version or checksum are wrong',
+      );
     expectPayload(good.subarray(0, 9));
     const flipped = Buffer.from(good);
     flipped[2] = flipped[2]! ^ 1;
@@ -801,45 +932,88 @@ describe('against real Redis 7.0', () => {
       ['RESTORE', 'x2', '0', flipped],
       ['RESTORE', 'x3', '0', v11],
     ]);
-    for (const r of replies) assert.deepEqual(r, { type: 'error', value: 'ERR DUMP payload version or checksum are wrong' });
+    for (const x of replies)
+      assert.deepEqual(x, { type: 'error', value: 'ERR DUMP payload version or checksum are wrong' });
 
     // An empty list and an unknown type: "Bad data format" in Redis, 'corrupt' here.
-    const bad = [withFooter(B('\x12\x00')), withFooter(B('\x08\x00'))];
-    for (const p of bad) {
-      assert.throws(() => decodeDumpPayload(p), (e: unknown) => e instanceof RdbError && e.code === 'corrupt' && e.message === 'Bad data format');
-      const [r] = await sendCommands(redis.port, [['RESTORE', 'x4', '0', p]]);
-      assert.deepEqual(r, { type: 'error', value: 'ERR Bad data format' });
+    for (const p of [withFooter(B('\x12\x00')), withFooter(B('\x08\x00'))]) {
+      assert.throws(
+        () => decodeDumpPayload(p),
+        (e: unknown) => e instanceof RdbError && e.code === 'corrupt' && e.message === 'Bad data format',
+      );
+      const [x] = await sendCommands(redis.port, [['RESTORE', 'x4', '0', p]]);
+      assert.deepEqual(x, { type: 'error', value: 'ERR Bad data format' });
     }
   });
 
   it('old encodings (ziplist, zipmap, plain list/set/zset, quicklist of ziplists) load as RESTORE loads them', async () => {
     const payloads: Array<[string, Buffer]> = [
-      ['list', withFooter(Buffer.concat([B('\x01\x03'), rdbStr('a'), rdbStr('12'), rdbStr('c'.repeat(70))]), 9)],
+      [
+        'list',
+        withFooter(Buffer.concat([B('\x01\x03'), rdbStr('a'), rdbStr('12'), rdbStr('c'.repeat(70))]), 9),
+      ],
       ['set-ints', withFooter(Buffer.concat([B('\x02\x03'), rdbStr('3'), rdbStr('-1'), rdbStr('2')]), 9)],
       ['set-mixed', withFooter(Buffer.concat([B('\x02\x02'), rdbStr('3'), rdbStr('x')]), 9)],
       [
         'zset-text',
-        withFooter(Buffer.concat([B('\x03\x03'), rdbStr('a'), textDouble('1.5'), rdbStr('b'), B('\xfe'), rdbStr('c'), B('\xff')]), 9),
+        withFooter(
+          Buffer.concat([
+            B('\x03\x03'),
+            rdbStr('a'),
+            textDouble('1.5'),
+            rdbStr('b'),
+            B('\xfe'),
+            rdbStr('c'),
+            B('\xff'),
+          ]),
+          9,
+        ),
       ],
-      ['hash-plain', withFooter(Buffer.concat([B('\x04\x02'), rdbStr('f'), rdbStr('1'), rdbStr('g'), rdbStr('v')]), 9)],
-      ['zipmap', withFooter(Buffer.concat([B('\x09'), rdbBlob(zipmap(['f', 'v', 'field2', 'x'.repeat(300)]))]), 6)],
+      [
+        'hash-plain',
+        withFooter(Buffer.concat([B('\x04\x02'), rdbStr('f'), rdbStr('1'), rdbStr('g'), rdbStr('v')]), 9),
+      ],
+      [
+        'zipmap',
+        withFooter(Buffer.concat([B('\x09'), rdbBlob(zipmap(['f', 'v', 'field2', 'x'.repeat(300)]))]), 6),
+      ],
       ['zipmap-small', withFooter(Buffer.concat([B('\x09'), rdbBlob(zipmap(['a', '1', 'b', '22']))]), 6)],
       ['list-ziplist', withFooter(Buffer.concat([B('\x0a'), rdbBlob(ziplist(ZL_SAMPLE))]), 9)],
-      ['zset-ziplist', withFooter(Buffer.concat([B('\x0c'), rdbBlob(ziplist(['a', '1', 'b', '2.5', 'c', '-3']))]), 9)],
-      ['hash-ziplist', withFooter(Buffer.concat([B('\x0d'), rdbBlob(ziplist(['f', '1', 'g', 'x'.repeat(100), '7', 'h']))]), 9)],
+      [
+        'zset-ziplist',
+        withFooter(Buffer.concat([B('\x0c'), rdbBlob(ziplist(['c', '-3', 'a', '1', 'b', '2.5']))]), 9),
+      ],
+      [
+        'hash-ziplist',
+        withFooter(
+          Buffer.concat([B('\x0d'), rdbBlob(ziplist(['f', '1', 'g', 'x'.repeat(100), '7', 'h']))]),
+          9,
+        ),
+      ],
       [
         'quicklist',
-        withFooter(Buffer.concat([B('\x0e\x02'), rdbBlob(ziplist(['a', 'b', '3'])), rdbBlob(ziplist(ZL_SAMPLE))]), 9),
+        withFooter(
+          Buffer.concat([B('\x0e\x02'), rdbBlob(ziplist(['a', 'b', '3'])), rdbBlob(ziplist(ZL_SAMPLE))]),
+          9,
+        ),
       ],
     ];
+    const replies = await sendCommands(
+      redis.port,
+      payloads.map(([name, p]) => ['RESTORE', `old:${name}`, '0', p, 'REPLACE']),
+    );
+    for (const x of replies) assert.deepEqual(x, { type: 'simple', value: 'OK' });
+    const got = await redisKeys(
+      r,
+      0,
+      payloads.map(([name]) => `old:${name}`),
+    );
     for (const [name, p] of payloads) {
-      const [restored] = await sendCommands(redis.port, [['RESTORE', `old:${name}`, '0', p, 'REPLACE']]);
-      assert.deepEqual(restored, { type: 'simple', value: 'OK' }, `${name}: RESTORE`);
-      const r = await redisKey(redis.port, 0, `old:${name}`);
+      const k = got.get(`old:${name}`)!;
       const v = decodeDumpPayload(p);
-      assert.equal(typeName(v), r.type, `${name}: type`);
-      assert.equal(encodingName(v), r.encoding, `${name}: encoding`);
-      assert.deepEqual(snapshot(v), r.contents, `${name}: contents`);
+      assert.equal(typeName(v), k.type, `${name}: type`);
+      assert.equal(encodingName(v), k.encoding, `${name}: encoding`);
+      assert.deepEqual(snapshot(v), k.contents, `${name}: contents`);
     }
   });
 });
@@ -947,17 +1121,28 @@ function ziplist(items: string[]): Buffer {
   const total = 10 + content.length + 1;
   const header = Buffer.alloc(10);
   header.writeUInt32LE(total, 0);
-  header.writeUInt32LE(entries.length === 0 ? 10 : 10 + content.length - entries[entries.length - 1]!.length, 4);
+  header.writeUInt32LE(
+    entries.length === 0 ? 10 : 10 + content.length - entries[entries.length - 1]!.length,
+    4,
+  );
   header.writeUInt16LE(Math.min(items.length, 0xffff), 8);
   return Buffer.concat([header, content, Buffer.from([0xff])]);
 }
 
 /** A zipmap (Redis 2.4 hashes), with a free byte after each value. */
 function zipmap(pairs: string[]): Buffer {
-  const len = (n: number): Buffer => (n < 254 ? Buffer.from([n]) : Buffer.concat([Buffer.from([254]), u32le(n)]));
+  const len = (n: number): Buffer =>
+    n < 254 ? Buffer.from([n]) : Buffer.concat([Buffer.from([254]), u32le(n)]);
   const parts: Buffer[] = [Buffer.from([pairs.length / 2])];
   for (let i = 0; i < pairs.length; i += 2) {
-    parts.push(len(pairs[i]!.length), B(pairs[i]!), len(pairs[i + 1]!.length), Buffer.from([1]), B(pairs[i + 1]!), B('?'));
+    parts.push(
+      len(pairs[i]!.length),
+      B(pairs[i]!),
+      len(pairs[i + 1]!.length),
+      Buffer.from([1]),
+      B(pairs[i + 1]!),
+      B('?'),
+    );
   }
   parts.push(Buffer.from([0xff]));
   return Buffer.concat(parts);
@@ -979,12 +1164,22 @@ describe('files written by mnemo, checked and loaded by Redis', () => {
   const store = buildStore();
   let dir: string;
   const servers: RedisServer[] = [];
+  const clients: Redis[] = [];
+
+  async function load(file: string, extra: string[] = []): Promise<Redis> {
+    const server = await startRedisOn(dir, file, extra);
+    servers.push(server);
+    const c = await connect(server.port);
+    clients.push(c);
+    return c;
+  }
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'mnemo-rdbw-'));
   });
 
   after(async () => {
+    for (const c of clients) c.disconnect();
     for (const s of servers) await s.stop();
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
@@ -996,18 +1191,16 @@ describe('files written by mnemo, checked and loaded by Redis', () => {
       writeFileSync(join(dir, name), file);
       const report = checkRdb(join(dir, name));
       assert.match(report, new RegExp(`\\[info\\] ${storeEntries(store).length} keys read`));
-      const redis = await startRedisOn(dir, name);
-      servers.push(redis);
+      const c = await load(name);
       const entries = collect(readRdb(file)).entries;
       // Contents and encodings as Redis loaded them; TTLs are absolute, so exact.
-      await assertRedisMatches(redis.port, entries, `mnemo file (compression ${compression})`);
+      await assertRedisMatches(c, entries, `mnemo file (compression ${compression})`);
       // And what Redis loaded is the mnemo dataset itself.
       assertSameEntries(storeEntries(store), entries, 'mnemo file vs store');
       // Redis writes the file back; we read its version of our data identically.
-      await run(redis.port, [['SAVE']]);
+      await execOne(c, 'SAVE');
       const again = collect(readRdb(readFileSync(join(dir, name)))).entries;
       assertSameEntries([...entries.values()], again, 'resaved by redis');
-      await redis.stop();
     });
   }
 
@@ -1018,37 +1211,38 @@ describe('files written by mnemo, checked and loaded by Redis', () => {
     const file = writeStore(s, {}, (k) => (k === 'idle' ? 5000 : undefined));
     writeFileSync(join(dir, 'lru.rdb'), file);
     checkRdb(join(dir, 'lru.rdb'));
-    const redis = await startRedisOn(dir, 'lru.rdb');
-    servers.push(redis);
-    const [idle, fresh] = await run(redis.port, [
+    const c = await load('lru.rdb');
+    const [idle, fresh] = (await exec(c, [
       ['OBJECT', 'IDLETIME', 'idle'],
       ['OBJECT', 'IDLETIME', 'fresh'],
-    ]);
-    assert.ok(int(idle!) >= 5000 && int(idle!) < 5010, `idle ${int(idle!)}`);
-    assert.ok(int(fresh!) < 10);
-    await redis.stop();
+    ])) as number[];
+    assert.ok(idle! >= 5000 && idle! < 5010, `idle ${idle}`);
+    assert.ok(fresh! < 10);
   });
 
   it('quicklist nodes split where Redis splits them (list-max-listpack-size)', async () => {
-    // Redis lists built by RPUSH dump to the same bytes as ours for every fill setting.
-    const redis = await startRedis(['--sanitize-dump-payload', 'yes']);
-    servers.push(redis);
-    const r = rng(77);
+    // Lists built by RPUSH dump to the same bytes in Redis and here, for every fill setting.
+    const server = await startRedis();
+    servers.push(server);
+    const c = await connect(server.port);
+    clients.push(c);
+    const rand = rng(77);
     const items: string[] = [];
-    for (let i = 0; i < 3000; i++) items.push(r() < 0.3 ? String(Math.floor(r() * 1e6)) : wordy(1 + Math.floor(r() * 300), i));
-    for (const fill of ['-1', '-2', '-3', '-5', '1', '5', '128']) {
-      const s = new MemoryStore({ activeExpire: false });
-      s.command('RPUSH', 'l', ...items);
-      const ours = Buffer.from(dumpPayload(s.instance.ks.dbs[0]!.dict.get('l')!, { listMaxListpackSize: Number(fill) }));
-      const [, , , dump] = await run(redis.port, [
+    for (let i = 0; i < 3000; i++)
+      items.push(rand() < 0.3 ? String(Math.floor(rand() * 1e6)) : wordy(1 + Math.floor(rand() * 300), i));
+    const s = new MemoryStore({ activeExpire: false });
+    s.command('RPUSH', 'l', ...items.map(B));
+    const list = s.instance.ks.dbs[0]!.dict.get('l')!;
+    for (const fill of ['-1', '-2', '-3', '-4', '-5', '1', '5', '128']) {
+      const ours = Buffer.from(dumpPayload(list, { listMaxListpackSize: Number(fill) }));
+      const replies = await exec(c, [
         ['DEL', 'l'],
         ['CONFIG', 'SET', 'list-max-listpack-size', fill],
         ...batched(['RPUSH', 'l'], items),
         ['DUMP', 'l'],
-      ]).then((rs) => [rs[0], rs[1], rs[2], rs[rs.length - 1]]);
-      assert.ok(ours.equals(B(bulk(dump!))), `fill ${fill}: DUMP bytes differ`);
+      ]);
+      assert.ok(ours.equals(B(replies[replies.length - 1] as string)), `fill ${fill}: DUMP bytes differ`);
     }
-    await redis.stop();
   });
 });
 
@@ -1065,7 +1259,12 @@ describe('errors', () => {
       for (const read of [() => [...readRdb(cut)], () => readChunked(cut, [5])]) {
         assert.throws(read, (e: unknown) => {
           if (n < 9 && n >= 5 && e instanceof RdbError && e.code === 'truncated') return true;
-          return e instanceof RdbError && e.code === 'truncated' && e.offset <= n && /Unexpected EOF/.test(e.message);
+          return (
+            e instanceof RdbError &&
+            e.code === 'truncated' &&
+            e.offset <= n &&
+            /Unexpected EOF/.test(e.message)
+          );
         });
       }
     }
@@ -1085,7 +1284,10 @@ describe('errors', () => {
         if (e.code === 'checksum') {
           checksumErrors++;
           assert.equal(e.offset, file.length - 8);
-          assert.match(e.message, /^Wrong RDB checksum expected: \([0-9a-f]+\) but got \([0-9a-f]+\)\. Aborting now\./);
+          assert.match(
+            e.message,
+            /^Wrong RDB checksum expected: \([0-9a-f]+\) but got \([0-9a-f]+\)\. Aborting now\./,
+          );
         }
       }
     }
@@ -1097,26 +1299,41 @@ describe('errors', () => {
     s.command('HSET', 'h', 'field', 'value');
     const good = writeStore(s, { checksum: false, compression: false });
     const lp = Buffer.from(buildListpack(['field', 'value']));
+    // The offset reported is where the RDB string holding the listpack starts (its 1-byte length).
     const at = good.indexOf(lp);
     assert.ok(at > 0);
     const bad = Buffer.from(good);
-    bad[at + lp.length - 3] = 0x7f; // the last backlen
+    bad[at + lp.length - 2] = 0x7f; // the last entry's backlen
     assert.throws(
       () => [...readRdb(bad)],
-      (e: unknown) => e instanceof RdbError && e.code === 'corrupt' && e.offset === at && /listpack integrity/.test(e.message),
+      (e: unknown) =>
+        e instanceof RdbError &&
+        e.code === 'corrupt' &&
+        e.offset === at - 1 &&
+        /listpack integrity/.test(e.message),
     );
   });
 
   it('versions, signatures, module data', () => {
     const v11 = Buffer.from(file);
     v11.write('0011', 5, 'latin1');
-    assert.throws(() => [...readRdb(v11)], (e: unknown) => e instanceof RdbError && e.code === 'version' && e.message.startsWith("Can't handle RDB format version 11"));
+    assert.throws(
+      () => [...readRdb(v11)],
+      (e: unknown) =>
+        e instanceof RdbError && e.code === 'version' && e.reason === "Can't handle RDB format version 11",
+    );
     const v0 = Buffer.from(file);
     v0.write('0000', 5, 'latin1');
-    assert.throws(() => [...readRdb(v0)], (e: unknown) => e instanceof RdbError && e.code === 'version');
+    assert.throws(
+      () => [...readRdb(v0)],
+      (e: unknown) => e instanceof RdbError && e.code === 'version',
+    );
     const sig = Buffer.from(file);
     sig.write('RADIS', 0, 'latin1');
-    assert.throws(() => [...readRdb(sig)], (e: unknown) => e instanceof RdbError && e.code === 'signature' && /Wrong signature/.test(e.message));
+    assert.throws(
+      () => [...readRdb(sig)],
+      (e: unknown) => e instanceof RdbError && e.code === 'signature' && /Wrong signature/.test(e.message),
+    );
     // MODULE_AUX: module id with the name "mnemotest" encoded in its top 54 bits.
     const cset = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
     let id = 0n;
@@ -1125,23 +1342,74 @@ describe('errors', () => {
     const idBytes = Buffer.alloc(9);
     idBytes[0] = 0x81;
     idBytes.writeBigUInt64BE(id, 1);
-    const mod = Buffer.concat([B('REDIS0010'), Buffer.from([247]), idBytes, B('\x02\x02\x00\xff'), Buffer.alloc(8)]);
-    assert.throws(() => [...readRdb(mod)], (e: unknown) => e instanceof RdbError && e.code === 'unsupported' && /'mnemotest'/.test(e.message));
+    const mod = Buffer.concat([
+      B('REDIS0010'),
+      Buffer.from([247]),
+      idBytes,
+      B('\x02\x02\x00\xff'),
+      Buffer.alloc(8),
+    ]);
+    assert.throws(
+      () => [...readRdb(mod)],
+      (e: unknown) => e instanceof RdbError && e.code === 'unsupported' && /'mnemotest'/.test(e.message),
+    );
   });
 
   it('old opcodes: EXPIRETIME in seconds, version 9, no checksum before version 5', () => {
-    const v9 = Buffer.concat([B('REDIS0009'), B('\xfd'), u32le(2_000_000_000), B('\x00'), rdbStr('k'), rdbStr('v'), B('\xff'), Buffer.alloc(8)]);
+    const v9 = Buffer.concat([
+      B('REDIS0009'),
+      B('\xfd'),
+      u32le(2_000_000_000),
+      B('\x00'),
+      rdbStr('k'),
+      rdbStr('v'),
+      B('\xff'),
+      Buffer.alloc(8),
+    ]);
     const r9 = [...readRdb(v9)];
-    assert.deepEqual(r9[0], { kind: 'entry', db: 0, key: 'k', value: 'v', expireMs: 2_000_000_000_000, lruIdle: undefined, lfuFreq: undefined });
-    const v4 = Buffer.concat([B('REDIS0004'), B('\xfe\x03'), B('\x00'), rdbStr('k'), rdbStr('42'), B('\xff')]);
+    assert.deepEqual(r9[0], {
+      kind: 'entry',
+      db: 0,
+      key: 'k',
+      value: 'v',
+      expireMs: 2_000_000_000_000,
+      lruIdle: undefined,
+      lfuFreq: undefined,
+    });
+    const v4 = Buffer.concat([
+      B('REDIS0004'),
+      B('\xfe\x03'),
+      B('\x00'),
+      rdbStr('k'),
+      rdbStr('42'),
+      B('\xff'),
+    ]);
     const r4 = [...readRdb(v4)];
     assert.deepEqual(r4, [
       { kind: 'selectdb', db: 3 },
-      { kind: 'entry', db: 3, key: 'k', value: 42, expireMs: undefined, lruIdle: undefined, lfuFreq: undefined },
+      {
+        kind: 'entry',
+        db: 3,
+        key: 'k',
+        value: 42,
+        expireMs: undefined,
+        lruIdle: undefined,
+        lfuFreq: undefined,
+      },
       { kind: 'eof', checksum: 'none' },
     ]);
     // Empty collections are skipped, as Redis skips them.
-    const empty = Buffer.concat([B('REDIS0010'), B('\x02'), rdbStr('emptyset'), B('\x00'), B('\x00'), rdbStr('k'), rdbStr('v'), B('\xff'), Buffer.alloc(8)]);
+    const empty = Buffer.concat([
+      B('REDIS0010'),
+      B('\x02'),
+      rdbStr('emptyset'),
+      B('\x00'),
+      B('\x00'),
+      rdbStr('k'),
+      rdbStr('v'),
+      B('\xff'),
+      Buffer.alloc(8),
+    ]);
     const reader = new RdbReader();
     const rs = [...reader.records(empty)];
     assert.equal(rs.filter((r) => r.kind === 'entry').length, 1);
@@ -1150,10 +1418,15 @@ describe('errors', () => {
 
   it('duplicates and NaN scores are corruption', () => {
     const dupSet = withFooter(Buffer.concat([B('\x02\x02'), rdbStr('a'), rdbStr('a')]));
-    const dupHash = withFooter(Buffer.concat([B('\x10'), rdbBlob(Buffer.from(buildListpack(['f', '1', 'f', '2'])))]));
+    const dupHash = withFooter(
+      Buffer.concat([B('\x10'), rdbBlob(Buffer.from(buildListpack(['f', '1', 'f', '2'])))]),
+    );
     const nanZ = withFooter(Buffer.concat([B('\x03\x01'), rdbStr('m'), B('\xfd')]));
     for (const p of [dupSet, dupHash, nanZ]) {
-      assert.throws(() => decodeDumpPayload(p), (e: unknown) => e instanceof RdbError && e.message === 'Bad data format');
+      assert.throws(
+        () => decodeDumpPayload(p),
+        (e: unknown) => e instanceof RdbError && e.message === 'Bad data format',
+      );
     }
   });
 });

@@ -9,12 +9,13 @@
  * CACHING and when its flag lapses, NOLOOP, active and lazy expiry, RESET, every error text,
  * CLIENT TRACKINGINFO / GETREDIR / HELP, CLIENT INFO flags and redir, and the INFO counters.
  * tracking-table-max-keys is compared by counts (Redis evicts random keys). Last, node-redis's
- * own client-side cache runs against both servers.
+ * own client-side cache (RESP3) and an ioredis RESP2 REDIRECT subscriber run against both.
  */
 
 import assert from 'node:assert/strict';
 import { Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { Redis } from 'ioredis';
 import { BasicClientSideCache, createClient } from 'redis';
 import { type MnemoInProcess, startMnemo } from './helpers/mnemo.js';
 import { showRaw } from './helpers/raw-client.js';
@@ -665,6 +666,42 @@ describe('CLIENT TRACKING against redis-server', () => {
     };
     const want = await run(redis.port);
     assert.deepEqual(want, { localHits: true, hits: 2, afterChange: 'v2', afterFlush: null });
+    assert.deepEqual(await run(mnemo.port), want);
+  });
+
+  test('ioredis (RESP2): a REDIRECT subscriber receives the keys and the flush', async () => {
+    const run = async (port: number) => {
+      const options = { port, host: '127.0.0.1', lazyConnect: true };
+      const sub = new Redis(options);
+      const reader = new Redis(options);
+      const writer = new Redis(options);
+      try {
+        await Promise.all([sub.connect(), reader.connect(), writer.connect()]);
+        const got: Array<[string, unknown]> = [];
+        sub.on('messageBuffer', (channel: Buffer, message: unknown) => {
+          got.push([channel.toString(), Array.isArray(message) ? message.map(String) : message]);
+        });
+        const id = await sub.client('ID');
+        await sub.subscribe('__redis__:invalidate');
+        await reader.client('TRACKING', 'ON', 'REDIRECT', String(id));
+        await reader.get('io:k');
+        await reader.mget('io:a', 'io:b');
+        await writer.mset('io:k', '1', 'io:b', '2');
+        await writer.flushall();
+        for (let i = 0; i < 100 && got.length < 3; i++) await sleep(5);
+        return got;
+      } finally {
+        sub.disconnect();
+        reader.disconnect();
+        writer.disconnect();
+      }
+    };
+    const want = await run(redis.port);
+    assert.deepEqual(want, [
+      ['__redis__:invalidate', ['io:k']],
+      ['__redis__:invalidate', ['io:b']],
+      ['__redis__:invalidate', null],
+    ]);
     assert.deepEqual(await run(mnemo.port), want);
   });
 });

@@ -141,6 +141,8 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
   const mark = c.reply.mark();
   const previous = inst.currentClient;
   inst.currentClient = c;
+  // CLIENT LIST's cmd= names the command being run, as Redis sets lastcmd before call().
+  c.lastCommand = cmd;
   const dirty = inst.dirty;
   try {
     cmd.handler!(c, argv);
@@ -169,7 +171,6 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
   cmd.stats.calls++;
   inst.stats.commands++;
   c.commandsProcessed++;
-  c.lastCommand = cmd;
   if (inst.monitors.size !== 0 && (cmd.bits & (F.ADMIN | F.SKIP_MONITOR)) === 0) {
     feedMonitors(inst.monitors, c, cmd, argv);
   }

@@ -1,7 +1,9 @@
 /**
  * The connection family: PING, ECHO, SELECT, QUIT, RESET, HELLO, AUTH and CLIENT (ID,
- * SETNAME, GETNAME, LIST, INFO, KILL, HELP). Authentication here checks the default user
- * against requirepass; full ACL users come with the security feature.
+ * SETNAME, GETNAME, LIST, INFO, KILL, REPLY, PAUSE, UNPAUSE, NO-EVICT, UNBLOCK, HELP, and the
+ * client-side caching subcommands TRACKING, CACHING, GETREDIR, TRACKINGINFO, whose state lives
+ * in commands/tracking.ts). Authentication here checks the default user against requirepass;
+ * full ACL users come with the security feature.
  */
 
 import { intArg, isWord, syntaxError } from '../commands/args.js';
@@ -157,7 +159,7 @@ function helloCommand(c: Client, argv: string[]): void {
 
 /** CLIENT LIST flags, in Redis's order of letters (the subset mnemo has). */
 function clientFlags(c: Client): string {
-  let f = '';
+  let f = c.monitor ? 'O' : '';
   if (c.inPubSub) f += 'P';
   if (c.multi !== null) f += 'x';
   if (c.blocked !== null) f += 'b';
@@ -169,7 +171,6 @@ function clientFlags(c: Client): string {
   }
   if (c.dirtyCas) f += 'd';
   if (c.closeAfterReply) f += 'c';
-  if (c.monitor) f += 'O';
   if (c.noEvict) f += 'e';
   return f === '' ? 'N' : f;
 }

@@ -851,7 +851,6 @@ function zrandmemberCommand(c: Client, argv: string[]): void {
     });
     return;
   }
-  const d = z.dict;
   if (count * 3 > size) {
     // Case 3: a large share of the set: a partial shuffle of the entries.
     const idx = new Int32Array(size);
@@ -861,18 +860,18 @@ function zrandmemberCommand(c: Client, argv: string[]): void {
       const t = idx[i]!;
       idx[i] = idx[j]!;
       idx[j] = t;
-      emit(d.keys[idx[i]!]!, d.scores[idx[i]!]!);
+      const [m, s] = z.entry(idx[i]!);
+      emit(m, s);
     }
     return;
   }
   // Case 4: a small share: draw until enough distinct members came up.
   const seen = new StrSet();
   while (seen.size < count) {
-    const e = d.randomIndex();
-    const m = d.keys[e]!;
+    const [m, s] = z.random();
     if (seen.has(m)) continue;
     seen.add(m);
-    emit(m, d.scores[e]!);
+    emit(m, s);
   }
 }
 
@@ -893,11 +892,10 @@ function opFind(src: OpSource, member: string): number | undefined {
   return undefined;
 }
 
-/** Every member of a source with its score (1 for a set), in storage order. */
+/** Every member of a source with its score (1 for a set): a zset in order, a set in table order. */
 function opEach(src: OpSource, fn: (member: string, score: number) => boolean | undefined): void {
   if (src.z !== null) {
-    const d = src.z.dict;
-    for (let e = 0; e < d.size; e++) if (fn(d.keys[e]!, d.scores[e]!) === false) return;
+    src.z.index.walk(0, false, (m, s) => fn(m, s) !== false);
   } else if (src.s !== null) {
     const keys = src.s.members.keys;
     const n = src.s.size;

@@ -126,7 +126,10 @@ export class ClientConnection implements Connection {
       if (client.closeAfterReply) {
         this.flush();
         this.closing = true;
-        this.socket.end();
+        // Like Redis's freeClient after the reply: the client is gone now, not when the peer
+        // closes its side.
+        this.inst.clientClosed(client);
+        this.socket.end(() => this.socket.destroy());
         return;
       }
     }

@@ -1,7 +1,9 @@
 /**
  * The sorted set value type: members (binary strings) with double scores, ordered by (score,
  * member bytes) exactly as Redis orders them. Two structures, as in Redis's skiplist encoding:
- *  - ScoreTable, a hash table member -> score (O(1) ZSCORE, membership, random member, ZSCAN);
+ *  - ScoreTable, a hash table member -> score (O(1) ZSCORE, membership, random member, ZSCAN),
+ *    built only once a zset outgrows TABLE_MIN members: below that a scan of the one leaf is as
+ *    fast and a table would cost more than the rest of the zset;
  *  - ZIndex, an order-statistic B+tree over (score, member) pairs (O(log n) insert, delete,
  *    score update and rank; O(log n + m) ranges by rank, score and lex).
  *
@@ -68,6 +70,19 @@ function insertAt<T>(a: T[], i: number, v: T): void {
     j--;
   }
   a[i] = v;
+}
+
+/** Up to this many pairs a leaf's arrays are reallocated at their exact size on insert. */
+const SMALL_LEAF = 16;
+
+/** A copy of `a` with `v` inserted at `i`, allocated at its exact length. */
+function withInserted<T>(a: T[], i: number, v: T): T[] {
+  const n = a.length;
+  const out = new Array<T>(n + 1);
+  for (let j = 0; j < i; j++) out[j] = a[j]!;
+  out[i] = v;
+  for (let j = i; j < n; j++) out[j + 1] = a[j]!;
+  return out;
 }
 
 function removeAt<T>(a: T[], i: number): void {
@@ -167,8 +182,14 @@ export class ZIndex {
     const leaf = this.descend(score, member);
     for (let d = 0; d < this.height; d++) PATH_N[d]!.cnt[PATH_I[d]!]!++;
     const pos = ZIndex.lowerBound(leaf, score, member);
-    insertAt(leaf.m, pos, member);
-    insertAt(leaf.s, pos, score);
+    if (leaf.m.length < SMALL_LEAF) {
+      // A push would grow the arrays by at least 16 slots (V8), more than a small zset holds.
+      leaf.m = withInserted(leaf.m, pos, member);
+      leaf.s = withInserted(leaf.s, pos, score);
+    } else {
+      insertAt(leaf.m, pos, member);
+      insertAt(leaf.s, pos, score);
+    }
     this.size++;
     if (leaf.m.length > LEAF_MAX) this.splitLeaf(leaf, pos);
   }
@@ -375,6 +396,15 @@ export class ZIndex {
     }
     p.sepM[li + 1] = R.sepM[0]!;
     p.sepS[li + 1] = R.sepS[0]!;
+  }
+
+  /** The score of a member by a linear scan (for small trees, which have no hash table). */
+  scanScore(member: string): number | undefined {
+    for (let leaf: Leaf | null = this.head; leaf !== null; leaf = leaf.next) {
+      const i = leaf.m.indexOf(member);
+      if (i >= 0) return leaf.s[i];
+    }
+    return undefined;
   }
 
   /** 0-based rank of a present key, or -1. */
@@ -651,6 +681,13 @@ export class ScoreTable extends StrSet {
   }
 }
 
+/**
+ * Up to this many members a zset keeps no hash table: a lookup scans its one or two leaves
+ * (bounded, so still O(1)), the way Redis scans a small listpack. A table costs several hundred
+ * bytes, more than the whole of a small zset.
+ */
+const TABLE_MIN = 128;
+
 export class ZSetValue {
   /** Snapshot epoch (see engine/values/types.ts `epoch`). */
   snap = epoch.current;
@@ -659,8 +696,9 @@ export class ZSetValue {
   }
   /** True while Redis would still hold this zset as a listpack. */
   listpack: boolean;
-  readonly dict = new ScoreTable();
   index = new ZIndex();
+  /** member -> score, once the zset has grown past TABLE_MIN (or someone asked for it). */
+  private table: ScoreTable | null = null;
 
   constructor(listpack: boolean) {
     this.listpack = listpack;
@@ -671,35 +709,52 @@ export class ZSetValue {
   }
 
   get size(): number {
-    return this.dict.size;
+    return this.index.size;
+  }
+
+  /** The member -> score table, built on first use for a small zset and kept from then on. */
+  get dict(): ScoreTable {
+    if (this.table === null) this.table = this.buildTable();
+    return this.table;
+  }
+
+  private buildTable(): ScoreTable {
+    const t = new ScoreTable();
+    this.index.walk(0, false, (m, s) => {
+      t.scores[t.add(m)] = s;
+      return true;
+    });
+    return t;
   }
 
   score(member: string): number | undefined {
-    const e = this.dict.find(member);
-    return e < 0 ? undefined : this.dict.scores[e];
+    const t = this.table;
+    if (t === null) return this.index.scanScore(member);
+    const e = t.find(member);
+    return e < 0 ? undefined : t.scores[e];
   }
 
   /** Adds a member that is not present. */
   insert(member: string, score: number): void {
     if (this.listpack && score === 0) score = 0;
-    const e = this.dict.add(member);
-    this.dict.scores[e] = score;
     this.index.insert(score, member);
+    const t = this.table;
+    if (t !== null) t.scores[t.add(member)] = score;
+    else if (this.index.size > TABLE_MIN) this.table = this.buildTable();
   }
 
   /** Changes a present member's score (callers skip equal scores, as Redis does). */
   update(member: string, oldScore: number, score: number): void {
     if (this.listpack && score === 0) score = 0;
-    const e = this.dict.find(member);
-    this.dict.scores[e] = score;
+    const t = this.table;
+    if (t !== null) t.scores[t.find(member)] = score;
     this.index.update(oldScore, member, score);
   }
 
   delete(member: string): boolean {
-    const e = this.dict.find(member);
-    if (e < 0) return false;
-    const score = this.dict.scores[e]!;
-    this.dict.deleteAt(e);
+    const score = this.score(member);
+    if (score === undefined) return false;
+    this.table?.delete(member);
     this.index.delete(score, member);
     return true;
   }
@@ -714,25 +769,33 @@ export class ZSetValue {
 
   /** Removes `count` pairs from rank `start` on; calls `onRemove` for each, in order. */
   deleteRange(start: number, count: number, onRemove?: (member: string, score: number) => void): void {
-    const dict = this.dict;
+    const t = this.table;
     this.index.deleteRange(start, count, (m, s) => {
-      dict.delete(m);
+      if (t !== null) t.delete(m);
       if (onRemove !== undefined) onRemove(m, s);
     });
   }
 
-  /** A uniformly random entry of the hash table (O(1)), as [member, score]. */
+  /**
+   * The i-th pair (0 <= i < size) in some fixed order: the table's entry order when there is a
+   * table (O(1)), else the sorted order (the zset is small). For uniform random picks.
+   */
+  entry(i: number): [string, number] {
+    const t = this.table;
+    return t === null ? this.index.at(i) : [t.keys[i]!, t.scores[i]!];
+  }
+
+  /** A uniformly random pair (O(1)), as [member, score]. */
   random(): [string, number] {
-    const e = this.dict.randomIndex();
-    return [this.dict.keys[e]!, this.dict.scores[e]!];
+    return this.entry(Math.floor(Math.random() * this.size));
   }
 
   /** Switches to the listpack encoding (scores as a listpack stores them: -0 becomes 0). */
   toListpack(): void {
     if (this.listpack) return;
     this.listpack = true;
-    const d = this.dict;
-    for (let e = 0; e < d.size; e++) if (d.scores[e] === 0) d.scores[e] = 0;
+    const t = this.table;
+    if (t !== null) for (let e = 0; e < t.size; e++) if (t.scores[e] === 0) t.scores[e] = 0;
     this.index.mapScores((s) => (s === 0 ? 0 : s));
   }
 
@@ -745,9 +808,10 @@ export class ZSetValue {
     const z = new ZSetValue(listpack);
     const { members, scores } = pairs;
     if (listpack) for (let i = 0; i < scores.length; i++) if (scores[i] === 0) scores[i] = 0;
-    for (let i = 0; i < members.length; i++) {
-      const e = z.dict.add(members[i]!);
-      z.dict.scores[e] = scores[i]!;
+    if (members.length > TABLE_MIN) {
+      const t = new ScoreTable();
+      for (let i = 0; i < members.length; i++) t.scores[t.add(members[i]!)] = scores[i]!;
+      z.table = t;
     }
     z.index = ZIndex.fromSorted(members, scores);
     return z;

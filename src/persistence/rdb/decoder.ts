@@ -86,14 +86,18 @@ export type RdbErrorCode =
   | 'payload';
 
 export class RdbError extends Error {
+  /** The message without the offset (Redis's own wording where Redis has one). */
+  readonly reason: string;
+
   constructor(
-    message: string,
+    reason: string,
     readonly code: RdbErrorCode,
     /** Byte offset in the file (or payload) where the problem was found; -1 when unknown. */
     readonly offset: number,
   ) {
-    super(offset >= 0 ? `${message} (at offset ${offset})` : message);
+    super(offset >= 0 ? `${reason} (at offset ${offset})` : reason);
     this.name = 'RdbError';
+    this.reason = reason;
   }
 }
 
@@ -317,8 +321,7 @@ class Cursor {
     this.need(n);
     const start = this.pos;
     this.pos += n;
-    if (n > MAX_JS_STRING)
-      return ByteString.fromBytes(Uint8Array.prototype.slice.call(this.buf, start, start + n));
+    if (n > MAX_JS_STRING) return ByteString.fromBytes(Buffer.from(this.buf.subarray(start, start + n)));
     return encodeString(this.buf.latin1Slice(start, start + n));
   }
 
@@ -1026,8 +1029,7 @@ export class RdbReader {
       if (rest.length > 0) this.trailing.push(rest);
     } else {
       // Copy a small remainder so it does not pin a large chunk.
-      const keep =
-        rest.length > 0 && rest.length < buf.length / 4 ? Uint8Array.prototype.slice.call(rest) : rest;
+      const keep = rest.length > 0 && rest.length < buf.length / 4 ? Buffer.from(rest) : rest;
       this.pending = keep.length > 0 ? [keep] : [];
       this.pendingBytes = keep.length;
     }
@@ -1082,6 +1084,8 @@ export class RdbReader {
         this.lruIdle = cur.plainLen();
         break;
       case RDB_OPCODE_EOF: {
+        // All of it must be here before the opcode is folded in: a retry would fold it twice.
+        if (this.version >= 5) cur.need(8);
         this.fold(cur.buf, start, cur.pos);
         let checksum: 'verified' | 'disabled' | 'unchecked' | 'none' = 'none';
         if (this.version >= 5) {

@@ -439,7 +439,7 @@ class ListpackBuilder {
     const lp = this.sink;
     lp.byte(LP_EOF);
     lp.buf.writeUInt32LE(lp.pos, 0);
-    lp.buf.writeUInt16LE(this.count < LP_HDR_NUMELE_UNKNOWN ? this.count : LP_HDR_NUMELE_UNKNOWN, 4);
+    lp.buf.writeUInt16LE(Math.min(this.count, LP_HDR_NUMELE_UNKNOWN), 4);
     return lp.buf.subarray(0, lp.pos);
   }
 }
@@ -450,9 +450,12 @@ function releaseListpack(): void {
   if (lpb.sink.buf.length > SCRATCH_KEEP) lpb.sink.buf = Buffer.allocUnsafe(256);
 }
 
+/** LLONG_MAX / 2 as a double: 2^62, the bound double2ll accepts. */
+const DOUBLE2LL_MAX = 2 ** 62;
+
 /** double2ll (util.c): the integer a score is stored as in a listpack, or null. */
 function scoreAsInt(d: number): number | bigint | null {
-  if (!(d >= -4611686018427387904 && d <= 4611686018427387904) || !Number.isInteger(d)) return null;
+  if (!(d >= -DOUBLE2LL_MAX && d <= DOUBLE2LL_MAX) || !Number.isInteger(d)) return null;
   if (d === 0) return 0; // -0 too: (long long)-0.0 == 0
   return Number.isSafeInteger(d) ? d : BigInt(d);
 }

@@ -10,10 +10,15 @@
  * full collection runs. mnemo is therefore started with a preloaded hook (through NODE_OPTIONS,
  * nothing in mnemo itself) that runs a full GC on SIGUSR2, and used_memory and RSS are read after
  * one; Redis frees at once and is simply sampled.
+ *
+ * Both servers run in a fresh temporary directory: mnemo saves a dump.rdb on SIGTERM (its default
+ * save points) and either server loads a dump.rdb it finds at start-up, so running them in the
+ * repository would leave a 20 MB file there and skew the next run.
  */
 
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RespClient } from './client.js';
@@ -189,6 +194,9 @@ async function measure(server: ServerProcess, sc: Scenario): Promise<Result> {
 
 async function main(): Promise<void> {
   mkdirSync(LOG_DIR, { recursive: true });
+  const workDir = mkdtempSync(join(tmpdir(), 'mnemo-zset-memory-'));
+  process.chdir(workDir);
+  process.on('exit', () => rmSync(workDir, { recursive: true, force: true }));
   const results: Result[] = [];
   for (const sc of SCENARIOS) {
     for (const start of [() => startRedis(LOG_DIR), startMnemoWithGcHook]) {

@@ -403,15 +403,21 @@ function collect(records: Iterable<RdbRecord>): { entries: Map<string, Entry>; r
   return { entries, records: all };
 }
 
-/** Feeds `buf` to a streaming reader in chunks of the given sizes (cycled). */
+/**
+ * Feeds `buf` to a streaming reader in chunks of the given sizes (cycled), each copied into one
+ * reused read buffer as fs.readSync would fill it, so the reader must not keep borrowed bytes.
+ */
 function readChunked(buf: Uint8Array, sizes: number[], options: RdbReaderOptions = {}): RdbRecord[] {
   const reader = new RdbReader(options);
   const out: RdbRecord[] = [];
+  const scratch = Buffer.alloc(Math.max(...sizes));
   let pos = 0;
   let k = 0;
   while (pos < buf.length) {
-    const n = sizes[k++ % sizes.length]!;
-    out.push(...reader.push(buf.subarray(pos, pos + n)));
+    const n = Math.min(sizes[k++ % sizes.length]!, buf.length - pos);
+    scratch.set(buf.subarray(pos, pos + n));
+    out.push(...reader.push(scratch.subarray(0, n)));
+    scratch.fill(0xee);
     pos += n;
   }
   out.push(...reader.end());

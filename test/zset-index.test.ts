@@ -471,6 +471,49 @@ describe('ZSetValue', () => {
     );
   });
 
+  it('answers the same with and without its hash table (built past 128 members or on demand)', () => {
+    const model = new Map<string, number>();
+    const z = new ZSetValue(false);
+    const check = () => {
+      z.index.check();
+      assert.equal(z.size, model.size);
+      const sorted = [...model.entries()].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
+      sorted.forEach(([m, sc], i) => {
+        assert.equal(z.score(m), sc);
+        assert.equal(z.rank(m, false), i);
+      });
+      assert.equal(z.score('absent'), undefined);
+      for (let i = 0; i < z.size; i++) {
+        const [m, sc] = z.entry(i);
+        assert.equal(model.get(m), sc);
+      }
+    };
+    for (let i = 0; i < 300; i++) {
+      z.insert(`m${i}`, i % 17);
+      model.set(`m${i}`, i % 17);
+      if (i === 5 || i === 127 || i === 128 || i === 299) check();
+    }
+    for (let i = 0; i < 300; i += 2) {
+      assert.ok(z.delete(`m${i}`));
+      model.delete(`m${i}`);
+    }
+    z.update('m1', 1, 99);
+    model.set('m1', 99);
+    check();
+    // A small zset builds its table when something asks for it, and keeps it in step.
+    const small = new ZSetValue(false);
+    small.insert('a', 1);
+    small.insert('b', 2);
+    assert.deepEqual(small.dict.keys.slice(0, small.dict.size), ['a', 'b']);
+    small.insert('c', 3);
+    small.update('a', 1, 5);
+    assert.ok(small.delete('b'));
+    small.deleteRange(0, 1);
+    assert.equal(small.dict.size, 1);
+    assert.equal(small.score('a'), 5);
+    assert.equal(small.dict.scores[small.dict.find('a')], 5);
+  });
+
   it('stores -0 as 0 while it is a listpack, and keeps -0 once a skiplist', () => {
     const lp = new ZSetValue(true);
     lp.insert('a', -0);

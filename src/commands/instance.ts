@@ -129,6 +129,13 @@ export class Instance implements KeyspaceListener {
   pause: { until: number; all: boolean; timer: NodeJS.Timeout } | null = null;
   /** Clients holding a command back until the pause ends. */
   readonly postponed = new Set<Client>();
+  /**
+   * The append-only file's hold on replies (null when AOF is off). A connection calls it before
+   * writing replies: true means they must wait, and `resume` is called once the AOF data they may
+   * depend on is written (and fsynced with appendfsync always), as Redis writes the AOF in
+   * beforeSleep before any reply. `resume` null: the caller cannot wait; make it durable now.
+   */
+  beforeReplies: ((resume: (() => void) | null) => boolean) | null = null;
   /** Extra periodic work registered by the layers above (client timeouts, persistence). */
   readonly cronHooks: Array<() => void> = [];
   private cronTimer: NodeJS.Timeout | null = null;
@@ -177,7 +184,7 @@ export class Instance implements KeyspaceListener {
     // While clients are paused the dataset must not change under them: no active expiry.
     if (this.pause === null) {
       this.ks.activeExpireCycle(limitMs, effort);
-      this.propagation.flush();
+      this.propagation.flush(false);
     }
     const now = performance.now();
     if (now - this.lastMetricsSample >= 100) {
@@ -226,9 +233,10 @@ export class Instance implements KeyspaceListener {
     for (const c of waiting) c.unblocked();
   }
 
-  /** A key was deleted by expiry (or eviction): the AOF gets a DEL. */
+  /** A key was deleted by expiry (or eviction): the AOF gets a DEL (UNLINK when lazy, as Redis). */
   keyDeleted(db: number, key: string): void {
-    this.propagation.add(db, ['DEL', key]);
+    if (this.propagation.active)
+      this.propagation.add(db, [this.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]);
   }
 
   keyReady(db: number, key: string): void {

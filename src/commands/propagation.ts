@@ -28,13 +28,16 @@ export class Propagation {
     if (this.target !== null) this.pending.push({ db, argv });
   }
 
-  /** Sends what accumulated, wrapping several commands in MULTI/EXEC. */
-  flush(): void {
+  /**
+   * Sends what accumulated, wrapping several commands in MULTI/EXEC unless `transaction` is
+   * false (the active-expire cycle's DELs, which Redis sends unwrapped: propagate_no_multi).
+   */
+  flush(transaction = true): void {
     const target = this.target;
     if (target === null || this.pending.length === 0) return;
     const ops = this.pending;
     this.pending = [];
-    if (ops.length === 1) {
+    if (ops.length === 1 || !transaction) {
       target.propagate(ops);
       return;
     }

@@ -67,7 +67,7 @@ export class Database {
     const e = this.dict.find(key);
     if (e < 0 || this.expires.size === 0) return e;
     const at = this.expires.get(key);
-    if (at === undefined || this.ks.now <= at) return e;
+    if (at === undefined || this.ks.now <= at || this.ks.loading) return e;
     this.expireKey(key);
     return -1;
   }

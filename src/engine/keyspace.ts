@@ -30,6 +30,12 @@ export class Keyspace {
   listener: KeyspaceListener | null = null;
   /** The snapshot being written (BGSAVE, BGREWRITEAOF), which writes must consult first. */
   snapshot: Snapshot | null = null;
+  /**
+   * Set while the append-only file is replayed: nothing expires (Redis's keyIsExpired and
+   * checkAlreadyExpired while server.loading), because later commands in the file may still
+   * use a key whose time has passed since they were written; it expires once loading is over.
+   */
+  loading = false;
   readonly stats: KeyspaceStats = {
     hits: 0,
     misses: 0,

@@ -88,3 +88,17 @@ export function touched(c: Client, key: string, type: number, event: string, dir
   ks.notify(type, event, key, c.dbIndex);
   c.inst.dirty += dirty;
 }
+
+/**
+ * An absolute expire time (Unix ms, stored as a double) as the integer the append-only file
+ * gets in PXAT/PEXPIREAT: exact digits (never an exponent), capped at INT64_MAX, which 2^63
+ * (what PXAT 9223372036854775807 becomes as a double) would exceed.
+ */
+export function msArg(at: number): string {
+  return at >= 2 ** 63 ? '9223372036854775807' : BigInt(Math.trunc(at)).toString();
+}
+
+/** DEL or UNLINK, as Redis chooses for a deletion it propagates (lazyfree-lazy-expire/-user-del). */
+export function delVerb(c: Client, lazyParam: 'lazyfree-lazy-expire' | 'lazyfree-lazy-user-del'): string {
+  return c.inst.config.bool(lazyParam) ? 'UNLINK' : 'DEL';
+}

@@ -201,6 +201,8 @@ function hincrbyfloatCommand(c: Client, argv: string[]): void {
   h.set(field, text, maxEntries(c), maxValue(c));
   c.reply.bulk(text);
   touched(c, key, NOTIFY.HASH, 'hincrbyfloat');
+  // Propagated as the result, so float formatting never makes a replay differ.
+  c.rewriteCommand(['HSET', key, field, text]);
 }
 
 // ---- HRANDFIELD ----

@@ -11,7 +11,7 @@ import type { CommandSpec } from '../commands/spec.js';
 import { NOTIFY } from '../engine/events.js';
 import { globMatch } from '../engine/glob.js';
 import { encodingName, typeName, type Value } from '../engine/values/types.js';
-import { touched } from './common.js';
+import { delVerb, msArg, touched } from './common.js';
 import { command, keyRange } from './define.js';
 
 const INT64_MAX = 9223372036854775807n;
@@ -93,12 +93,21 @@ function expireGeneric(c: Client, argv: string[], basetime: number, unitMs: numb
       return;
     }
   }
-  if (at <= c.inst.ks.now) {
+  // checkAlreadyExpired: while the AOF loads, a past time is set, not turned into a deletion.
+  if (at <= c.inst.ks.now && !c.inst.ks.loading) {
     c.db.delete(key);
     touched(c, key, NOTIFY.GENERIC, 'del');
+    c.rewriteCommand([delVerb(c, 'lazyfree-lazy-expire'), key]);
   } else {
     c.db.setExpire(key, at);
     touched(c, key, NOTIFY.GENERIC, 'expire');
+    // Propagated as PEXPIREAT with the absolute time (options kept), as Redis does.
+    if (name !== 'pexpireat') {
+      const out = argv.slice();
+      out[0] = 'PEXPIREAT';
+      out[2] = msArg(at);
+      c.rewriteCommand(out);
+    }
   }
   c.reply.int(1);
 }

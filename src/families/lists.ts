@@ -386,7 +386,16 @@ export function mpopGeneric(c: Client, keys: readonly string[], head: boolean, c
 
 function lmpopCommand(c: Client, argv: string[]): void {
   const { keys, head, count } = mpopArgs(argv, 1);
-  mpopGeneric(c, keys, head, count);
+  for (const key of keys) {
+    const list = writableList(c, key);
+    if (list === undefined) continue;
+    const n = Math.min(count, list.length);
+    popRangeWithKey(c, key, list, head, count);
+    // Propagated as the pop it turned out to be: [LR]POP key count.
+    c.rewriteCommand([head ? 'LPOP' : 'RPOP', key, String(n)]);
+    return;
+  }
+  c.reply.nilArray();
 }
 
 // ---- registration ----

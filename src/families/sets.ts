@@ -154,13 +154,29 @@ function spopWithCount(c: Client, argv: string[]): void {
     c.db.delete(key);
     ks.notify(NOTIFY.GENERIC, 'del', key, c.dbIndex);
     ks.keyModified(c.dbIndex, key);
+    c.rewriteCommand(['DEL', key]);
     return;
   }
   const remaining = size - count;
   c.reply.set(count);
+  // The random draw is propagated as what it removed: SREMs of up to 1024 members each (7.2's
+  // batching; 7.0 sends one SREM per member, which replays the same), never SPOP itself.
+  let batch: string[] = ['SREM', key];
+  const removed = (m: string): void => {
+    batch.push(m);
+    if (batch.length === 1024 + 2) {
+      c.alsoPropagate(batch);
+      batch = ['SREM', key];
+    }
+  };
+  c.preventPropagation();
   if (remaining * 5 > count) {
     // Few to pop: draw them one at a time.
-    for (let i = 0; i < count; i++) c.reply.bulk(set.popRandom()!);
+    for (let i = 0; i < count; i++) {
+      const m = set.popRandom()!;
+      c.reply.bulk(m);
+      removed(m);
+    }
   } else {
     // Most of the set goes: draw the survivors into a new set (encoded for its first member,
     // as Redis's setTypeCreate decides) and reply with what is left in the old one.
@@ -171,9 +187,13 @@ function spopWithCount(c: Client, argv: string[]): void {
       kept ??= SetValue.forFirstMember(m);
       kept.add(m, max);
     }
-    for (const m of set.toArray()) c.reply.bulk(m);
+    for (const m of set.toArray()) {
+      c.reply.bulk(m);
+      removed(m);
+    }
     c.db.overwrite(key, kept!);
   }
+  if (batch.length > 2) c.alsoPropagate(batch);
   ks.keyModified(c.dbIndex, key);
 }
 
@@ -193,6 +213,7 @@ function spopCommand(c: Client, argv: string[]): void {
   const ks = c.inst.ks;
   ks.notify(NOTIFY.SET, 'spop', key, c.dbIndex);
   c.reply.bulk(m);
+  c.rewriteCommand(['SREM', key, m]);
   if (set.size === 0) {
     c.db.delete(key);
     ks.notify(NOTIFY.GENERIC, 'del', key, c.dbIndex);

@@ -28,7 +28,7 @@ import {
   stringOf,
   toByteString,
 } from '../engine/values/string.js';
-import { readString, replyString, touched, writableString } from './common.js';
+import { delVerb, msArg, readString, replyString, touched, writableString } from './common.js';
 import { command, keyRange } from './define.js';
 
 const INT64_MAX = 9223372036854775807n;
@@ -101,6 +101,7 @@ function setGeneric(
   expire: string | null,
   okReply: ((c: Client) => void) | null,
   abortReply: ((c: Client) => void) | null,
+  argv: string[] | null = null,
 ): void {
   const at = expire !== null ? expireMillis(c, cmdName, expire, flags) : 0;
   const db = c.db;
@@ -125,6 +126,11 @@ function setGeneric(
   if (expire !== null) {
     db.setExpire(key, at);
     c.inst.ks.notify(NOTIFY.GENERIC, 'expire', key, c.dbIndex);
+    // Propagated with an absolute time, so replaying the AOF later sets the same deadline.
+    c.rewriteCommand(['SET', key, value, 'PXAT', msArg(at)]);
+  } else if (flags & GET && argv !== null) {
+    // Propagated without GET (which may be repeated), as Redis's setGenericCommand does.
+    c.rewriteCommand(argv.filter((a, j) => j < 3 || a.length !== 3 || a.toLowerCase() !== 'get'));
   }
   if (!(flags & GET)) {
     if (okReply !== null) okReply(c);
@@ -145,7 +151,7 @@ function setCommand(c: Client, argv: string[]): void {
     return;
   }
   const { flags, expire } = parseSetOptions(argv, 3, true);
-  setGeneric(c, 'set', argv[1]!, argv[2]!, flags, expire, null, null);
+  setGeneric(c, 'set', argv[1]!, argv[2]!, flags, expire, null, null, argv);
 }
 
 function setnxCommand(c: Client, argv: string[]): void {
@@ -174,6 +180,7 @@ function getsetCommand(c: Client, argv: string[]): void {
   c.db.setKey(key, encodeString(argv[2]!));
   c.inst.ks.notify(NOTIFY.STRING, 'set', key, c.dbIndex);
   c.inst.dirty++;
+  c.rewriteCommand(['SET', key, argv[2]!]);
 }
 
 function getdelCommand(c: Client, argv: string[]): void {
@@ -186,6 +193,7 @@ function getdelCommand(c: Client, argv: string[]): void {
   replyString(c.reply, v);
   c.db.delete(key);
   touched(c, key, NOTIFY.GENERIC, 'del');
+  c.rewriteCommand([delVerb(c, 'lazyfree-lazy-user-del'), key]);
 }
 
 function getexCommand(c: Client, argv: string[]): void {
@@ -198,14 +206,22 @@ function getexCommand(c: Client, argv: string[]): void {
   }
   const at = expire !== null ? expireMillis(c, 'getex', expire, flags) : 0;
   replyString(c.reply, v);
-  if ((flags & (EXAT | PXAT)) !== 0 && at <= c.inst.ks.now) {
+  // Never propagated as GETEX: as DEL/UNLINK, PEXPIREAT or PERSIST. While the AOF loads, a time
+  // already past sets the TTL anyway (checkAlreadyExpired): a later command in the file may
+  // still need the key, and it expires once loading is over.
+  if ((flags & (EXAT | PXAT)) !== 0 && at <= c.inst.ks.now && !c.inst.ks.loading) {
     c.db.delete(key);
     touched(c, key, NOTIFY.GENERIC, 'del');
+    c.rewriteCommand([delVerb(c, 'lazyfree-lazy-expire'), key]);
   } else if (expire !== null) {
     c.db.setExpire(key, at);
     touched(c, key, NOTIFY.GENERIC, 'expire');
+    c.rewriteCommand(['PEXPIREAT', key, msArg(at)]);
   } else if (flags & PERSIST) {
-    if (c.db.persist(key)) touched(c, key, NOTIFY.GENERIC, 'persist');
+    if (c.db.persist(key)) {
+      touched(c, key, NOTIFY.GENERIC, 'persist');
+      c.rewriteCommand(['PERSIST', key]);
+    }
   }
 }
 
@@ -390,6 +406,8 @@ function incrbyfloatCommand(c: Client, argv: string[]): void {
   else c.db.overwrite(key, text);
   touched(c, key, NOTIFY.STRING, 'incrbyfloat');
   c.reply.bulk(text);
+  // Propagated as the result, so float formatting never makes a replay differ.
+  c.rewriteCommand(['SET', key, text, 'KEEPTTL']);
 }
 
 // ---- LCS ----

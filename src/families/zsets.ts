@@ -784,7 +784,10 @@ function zmpopCommand(c: Client, argv: string[]): void {
   for (const key of keys) {
     const z = writableZSet(c, key);
     if (z === undefined) continue;
+    const n = Math.min(count, z.size);
     zpopAndReply(c, key, z, max, count, 'keyed-nested');
+    // Always propagated as ZPOPMIN/ZPOPMAX key count, as Redis does.
+    c.rewriteCommand([max ? 'ZPOPMAX' : 'ZPOPMIN', key, String(n)]);
     return;
   }
   c.reply.nilArray();

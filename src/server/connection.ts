@@ -124,7 +124,7 @@ export class ClientConnection implements Connection {
       if (argv.length === 0) continue;
       dispatch(client, argv);
       if (client.closeAfterReply) {
-        this.flush();
+        this.flush(true);
         this.closing = true;
         // Like Redis's freeClient after the reply: the client is gone now, not when the peer
         // closes its side.
@@ -140,14 +140,22 @@ export class ClientConnection implements Connection {
     this.inst.countError(err.reply);
     this.writer.error(err.reply);
     this.log.verbose(`Protocol error (${err.message}) from client: id=${this.client.id} addr=${this.addr}`);
-    this.flush();
+    this.flush(true);
     this.closing = true;
     this.socket.end();
   }
 
-  private flush(): void {
+  /** Sends the replies held back by the append-only file once its data is on disk. */
+  private readonly resume = (): void => {
+    if (!this.closing) this.flush();
+  };
+
+  /** `urgent`: the connection closes right after, so the AOF is made durable now, not later. */
+  private flush(urgent = false): void {
     const writer = this.writer;
     if (writer.len === 0) return;
+    const gate = this.inst.beforeReplies;
+    if (gate !== null && gate(urgent ? null : this.resume)) return;
     const out = writer.take();
     const inst = this.inst;
     inst.stats.netOutput += out.length;
@@ -206,7 +214,7 @@ export class ClientConnection implements Connection {
 
   /** Ends the connection after writing what is pending (server shutdown). */
   shutdown(): void {
-    this.flush();
+    this.flush(true);
     this.closing = true;
     this.socket.end();
   }

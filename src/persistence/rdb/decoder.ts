@@ -952,14 +952,19 @@ export class RdbReader {
   /** Feeds the next chunk; returns the records it completed. */
   push(chunk: Uint8Array): RdbRecord[] {
     if (this.state === 'failed') throw new Error('RdbReader: push() after an error');
+    // The caller may reuse its chunk once push() returns (a read buffer): anything kept past
+    // this call is a copy.
     if (this.state === 'done') {
-      if (chunk.length > 0) this.trailing.push(chunk);
+      if (chunk.length > 0) this.trailing.push(Buffer.from(chunk));
       return [];
     }
     if (chunk.length === 0) return [];
-    this.pending.push(chunk);
     this.pendingBytes += chunk.length;
-    if (this.pendingBytes < this.want) return [];
+    if (this.pendingBytes < this.want) {
+      this.pending.push(Buffer.from(chunk));
+      return [];
+    }
+    this.pending.push(chunk);
     return this.drain(false);
   }
 
@@ -1000,7 +1005,9 @@ export class RdbReader {
   }
 
   private drain(final: boolean): RdbRecord[] {
-    const buf = asBuffer(this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending));
+    // A single pending chunk may be the caller's (borrowed for this call); a concatenation is ours.
+    const borrowed = this.pending.length === 1;
+    const buf = asBuffer(borrowed ? this.pending[0]! : Buffer.concat(this.pending));
     const cur = new Cursor(buf, this.consumed, final);
     const out: RdbRecord[] = [];
     let start = 0;
@@ -1026,10 +1033,10 @@ export class RdbReader {
     if (this.state === 'done') {
       this.pending = [];
       this.pendingBytes = 0;
-      if (rest.length > 0) this.trailing.push(rest);
+      if (rest.length > 0) this.trailing.push(Buffer.from(rest));
     } else {
-      // Copy a small remainder so it does not pin a large chunk.
-      const keep = rest.length > 0 && rest.length < buf.length / 4 ? Buffer.from(rest) : rest;
+      // Copy a borrowed remainder, and a small one so it does not pin a large buffer.
+      const keep = rest.length > 0 && (borrowed || rest.length < buf.length / 4) ? Buffer.from(rest) : rest;
       this.pending = keep.length > 0 ? [keep] : [];
       this.pendingBytes = keep.length;
     }

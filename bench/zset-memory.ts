@@ -11,9 +11,9 @@
  * nothing in mnemo itself) that runs a full GC on SIGUSR2, and used_memory and RSS are read after
  * one; Redis frees at once and is simply sampled.
  *
- * Both servers run in a fresh temporary directory: mnemo saves a dump.rdb on SIGTERM (its default
- * save points) and either server loads a dump.rdb it finds at start-up, so running them in the
- * repository would leave a 20 MB file there and skew the next run.
+ * Every server runs in a fresh temporary directory of its own: mnemo saves a dump.rdb on SIGTERM
+ * (its default save points) and either server loads a dump.rdb it finds at start-up, so sharing
+ * a directory (or using the repository) would feed one run's data into the next.
  */
 
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -194,12 +194,16 @@ async function measure(server: ServerProcess, sc: Scenario): Promise<Result> {
 
 async function main(): Promise<void> {
   mkdirSync(LOG_DIR, { recursive: true });
-  const workDir = mkdtempSync(join(tmpdir(), 'mnemo-zset-memory-'));
-  process.chdir(workDir);
-  process.on('exit', () => rmSync(workDir, { recursive: true, force: true }));
+  const workDirs: string[] = [];
+  process.on('exit', () => {
+    for (const d of workDirs) rmSync(d, { recursive: true, force: true });
+  });
   const results: Result[] = [];
   for (const sc of SCENARIOS) {
     for (const start of [() => startRedis(LOG_DIR), startMnemoWithGcHook]) {
+      const workDir = mkdtempSync(join(tmpdir(), 'mnemo-zset-memory-'));
+      workDirs.push(workDir);
+      process.chdir(workDir);
       const server = await start();
       try {
         const r = await measure(server, sc);

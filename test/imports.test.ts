@@ -65,6 +65,8 @@ function listTs(dir: string): string[] {
 }
 
 function layerOf(path: string): string {
+  // The RDB codec is pure (bytes in, values out): a layer of its own that commands may use.
+  if (path.startsWith('src/persistence/rdb/')) return 'rdb';
   const parts = path.split('/');
   return parts.length === 2 ? parts[1]!.replace(/\.ts$/, '') : parts[1]!;
 }
@@ -146,8 +148,21 @@ describe('import layering', () => {
     );
   });
 
-  it('src/commands and src/families use only commands, engine, protocol, config and families', () => {
-    const allowedLayers = new Set(['commands', 'engine', 'protocol', 'config', 'families']);
+  it('src/persistence/rdb (the codec) imports only itself, src/engine and src/protocol, and no Node modules', () => {
+    report(
+      check((f, imp) => {
+        if (f.layer !== 'rdb') return null;
+        if (imp.target === null) return `the RDB codec must not depend on ${imp.spec}`;
+        const to = layerOf(imp.target);
+        return to === 'rdb' || to === 'engine' || to === 'protocol'
+          ? null
+          : `the RDB codec must not import from ${to}/`;
+      }),
+    );
+  });
+
+  it('src/commands and src/families use only commands, engine, protocol, config, families and the RDB codec', () => {
+    const allowedLayers = new Set(['commands', 'engine', 'protocol', 'config', 'families', 'rdb']);
     report(
       check((f, imp) => {
         if (f.layer !== 'commands' && f.layer !== 'families') return null;

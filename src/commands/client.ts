@@ -60,6 +60,8 @@ export class Client implements Subscriber {
   replyOff = false;
   replySkipNext = false;
   replySkip = false;
+  /** Push frames this client's own command produced while its replies were off (see afterCommand). */
+  mutedPushes: Buffer[] | null = null;
   /** CLIENT NO-EVICT */
   noEvict = false;
   /** A command held back by CLIENT PAUSE, run again when the pause ends. */
@@ -129,7 +131,11 @@ export class Client implements Subscriber {
   }
 
   deliver(message: PubSubMessage): void {
-    if (this.conn !== null) this.conn.pushFrame(message.frame(this.resp));
+    if (this.conn === null) return;
+    const frame = message.frame(this.resp);
+    // A message to itself while its reply is being dropped must survive the rollback.
+    if (this.inst.currentClient === this && (this.replyOff || this.replySkip)) (this.mutedPushes ??= []).push(frame);
+    else this.conn.pushFrame(frame);
   }
 
   select(index: number): void {

@@ -15,6 +15,7 @@ export function resolve(c: Client, argv: string[]): Command | null {
   const inst = c.inst;
   let cmd = inst.commands.lookup(argv[0]!);
   if (cmd === undefined) {
+    c.lastCommand = null;
     reject(c, null, E.UNKNOWN_COMMAND(argv[0]!, argv.slice(1)));
     return null;
   }
@@ -22,11 +23,15 @@ export function resolve(c: Client, argv: string[]): Command | null {
     const sub = argv[1]!;
     const found = cmd.subs.get(sub) ?? cmd.subs.get(sub.toLowerCase());
     if (found === undefined) {
+      c.lastCommand = null;
       reject(c, cmd, E.UNKNOWN_SUBCOMMAND(sub, cmd.name));
       return null;
     }
     cmd = found;
   }
+  // CLIENT LIST's cmd=: Redis sets lastcmd right after the lookup, so a command rejected for its
+  // arity or queued by MULTI shows, and the commands EXEC runs do not replace `exec`.
+  c.lastCommand = cmd;
   const argc = argv.length;
   const arity = cmd.arity;
   if ((arity > 0 && argc !== arity) || argc < -arity) {
@@ -80,6 +85,7 @@ export function dispatch(c: Client, argv: string[]): void {
  */
 export function dispatchResolved(c: Client, cmd: Command, argv: string[]): void {
   const mark = c.reply.mark();
+  c.lastCommand = cmd;
   execute(c, cmd, argv);
   afterCommand(c, mark, argv);
 }
@@ -93,7 +99,9 @@ function execute(c: Client, cmd: Command, argv: string[]): void {
   if (c.multi !== null && !(cmd.parent === null && MULTI_IMMEDIATE.has(cmd.name))) {
     if ((cmd.bits & F.NO_MULTI) !== 0) reject(c, cmd, 'ERR Command not allowed inside a transaction');
     else {
-      c.multi.push({ cmd, argv });
+      // queueMultiCommand: a transaction already doomed (dirty WATCH, rejected command) keeps
+      // nothing more, so CLIENT LIST's multi= stops counting.
+      if (!c.dirtyCas && !c.multiError) c.multi.push({ cmd, argv });
       c.reply.simple('QUEUED');
     }
     return;
@@ -110,6 +118,13 @@ function execute(c: Client, cmd: Command, argv: string[]): void {
 /** CLIENT REPLY OFF/SKIP: the command ran, its reply is dropped; SKIP lasts one command. */
 function afterCommand(c: Client, mark: number, argv: string[]): void {
   if (c.replyOff || c.replySkip) c.reply.rollback(mark);
+  if (c.mutedPushes !== null) {
+    // Pushes (subscription confirmations, messages) go out even with replies off (Redis's
+    // CLIENT_PUSHING), after the reply they would otherwise have followed.
+    const frames = c.mutedPushes;
+    c.mutedPushes = null;
+    for (const f of frames) c.conn?.pushFrame(f);
+  }
   if (c.replySkip) c.replySkip = false;
   if (c.replySkipNext) {
     c.replySkip = true;
@@ -141,8 +156,6 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
   const mark = c.reply.mark();
   const previous = inst.currentClient;
   inst.currentClient = c;
-  // CLIENT LIST's cmd= names the command being run, as Redis sets lastcmd before call().
-  c.lastCommand = cmd;
   const dirty = inst.dirty;
   try {
     cmd.handler!(c, argv);

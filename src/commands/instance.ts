@@ -219,7 +219,12 @@ export class Instance implements KeyspaceListener {
 
   /** CLIENT PAUSE: hold back commands (all, or only writes) until `until` (ms). */
   pauseClients(until: number, all: boolean): void {
-    if (this.pause !== null) clearTimeout(this.pause.timer);
+    if (this.pause !== null) {
+      // A second pause only extends and escalates the current one (Redis keeps the max of both).
+      clearTimeout(this.pause.timer);
+      until = Math.max(until, this.pause.until);
+      all ||= this.pause.all;
+    }
     const timer = setTimeout(() => this.unpauseClients(), Math.max(0, until - this.ks.clock.now()));
     this.pause = { until, all, timer };
   }

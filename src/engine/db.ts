@@ -117,6 +117,17 @@ export class Database {
     return this.dict.size !== before;
   }
 
+  /** Sets a key's access clock back `seconds` (RESTORE ... IDLETIME). */
+  setIdleSeconds(key: string, seconds: number): void {
+    const e = this.dict.find(key);
+    if (e < 0) return;
+    const clock = lruClock(this.ks.now);
+    this.dict.lru[e] =
+      seconds >= clock
+        ? (LRU_CLOCK_MAX + 1 + clock - (seconds % (LRU_CLOCK_MAX + 1))) & LRU_CLOCK_MAX
+        : clock - seconds;
+  }
+
   /** Seconds since the key was last accessed (OBJECT IDLETIME), or -1 if missing. */
   idleSeconds(key: string): number {
     const e = this.find(key);

@@ -8,6 +8,7 @@ import { bitmapCommands } from './bitmaps.js';
 import { blockingCommands } from './blocking.js';
 import { commandCommands } from './command.js';
 import { connectionCommands } from './connection.js';
+import { dumpCommands } from './dump.js';
 import { hashCommands } from './hashes.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { infoCommands } from './info.js';
@@ -24,6 +25,7 @@ import { zsetCommands } from './zsets.js';
 export const allCommands: readonly CommandSpec[] = [
   ...stringCommands,
   ...transactionCommands,
+  ...dumpCommands,
   ...blockingCommands,
   ...pubsubCommands,
   ...keyCommands,

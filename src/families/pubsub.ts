@@ -9,13 +9,26 @@ import type { Client } from '../commands/client.js';
 import { E, ReplyError } from '../commands/errors.js';
 import type { CommandSpec } from '../commands/spec.js';
 import { globMatch } from '../engine/glob.js';
+import type { Reply } from '../protocol/reply.js';
+import { RespWriter } from '../protocol/resp-writer.js';
 import { command, keyRange } from './define.js';
 import { replyHelp } from './keys.js';
 
 type Kind = 'subscribe' | 'unsubscribe' | 'psubscribe' | 'punsubscribe' | 'ssubscribe' | 'sunsubscribe';
 
 function confirm(c: Client, kind: Kind, name: string | null, count: number): void {
-  const r = c.reply;
+  if (c.replyOff || c.replySkip) {
+    // Sent even with CLIENT REPLY OFF/SKIP, as Redis does: kept aside from the dropped reply.
+    const w = new RespWriter();
+    w.resp = c.resp;
+    writeConfirm(w, kind, name, count);
+    (c.mutedPushes ??= []).push(Buffer.from(w.take()));
+    return;
+  }
+  writeConfirm(c.reply, kind, name, count);
+}
+
+function writeConfirm(r: Reply, kind: Kind, name: string | null, count: number): void {
   r.push(3);
   r.bulk(kind);
   if (name === null) r.nil();

@@ -98,13 +98,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   config.onChange('loglevel', (v) => {
     if (!options.silent) log.level = v;
   });
-  // Redis's clientsCron: close clients idle longer than `timeout` seconds (0 = never).
+  // Redis's clientsCronHandleTimeout: close clients idle longer than `timeout` seconds (0 =
+  // never), in whole seconds as Redis counts them. Blocked clients (BLPOP, CLIENT PAUSE),
+  // subscribers and monitors wait on purpose and are never closed for it.
   instance.cronHooks.push(() => {
     const timeout = config.number('timeout');
     if (timeout <= 0) return;
-    const now = instance.ks.clock.now();
+    const now = Math.floor(instance.ks.clock.now() / 1000);
     for (const conn of connections) {
-      if (now - conn.client.lastInteraction > timeout * 1000) {
+      const c = conn.client;
+      if (c.blocked !== null || c.postponed !== null || c.inPubSub || c.monitor) continue;
+      if (now - Math.floor(c.lastInteraction / 1000) > timeout) {
         log.verbose('Closing idle client');
         conn.close(false);
       }

@@ -19,7 +19,6 @@
  * functions; the caller decides).
  */
 
-import { constants as bufferConstants } from 'node:buffer';
 import { HashValue } from '../../engine/values/hash.js';
 import { ListValue } from '../../engine/values/list.js';
 import { SetValue } from '../../engine/values/set.js';
@@ -68,6 +67,9 @@ import {
   RDB_VERSION,
 } from './encoder.js';
 import { lzfDecompress } from './lzf.js';
+
+/** V8's longest string (buffer.constants.MAX_STRING_LENGTH on 64-bit). */
+const MAX_STRING_LENGTH = 2 ** 29 - 24;
 
 export type RdbErrorCode =
   /** Not an RDB file ("REDIS" missing). */
@@ -158,7 +160,7 @@ function limitsOf(o: RdbLoadLimits): Limits {
 }
 
 /** Longest string V8 can hold; longer values load as ByteStrings. */
-const MAX_JS_STRING = bufferConstants.MAX_STRING_LENGTH;
+const MAX_JS_STRING = MAX_STRING_LENGTH;
 /** listpack.c LISTPACK_MAX_SAFETY_SIZE. */
 const LISTPACK_MAX_SAFETY_SIZE = 1 << 30;
 

@@ -1,5 +1,6 @@
 /**
- * The blocking list commands (t_list.c): BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP. Each first
+ * The blocking commands (t_list.c, t_zset.c): BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP,
+ * BZPOPMIN, BZPOPMAX, BZMPOP. Each first
  * tries its non-blocking form; if every key is missing it parks the client in the
  * BlockingRegistry (commands/blocking.ts) with a retry that performs the same pop once a list
  * appears, or replies a null array at the timeout. Inside MULTI (and for clients that cannot
@@ -14,6 +15,7 @@ import { isFiniteLongDouble, type LongDouble, parseLongDouble } from '../engine/
 import { writableList } from './common.js';
 import { command, genericGetKeys, keyNum, keyRange } from './define.js';
 import { listElementsRemoved, listEndArg, lmoveGeneric, mpopArgs, popRangeWithKey } from './lists.js';
+import { parseZmpopArgs, writableZSet, zpopAndReply } from './zsets.js';
 
 const INT64_MAX = 2n ** 63n - 1n;
 const INT64_MIN = -(2n ** 63n);
@@ -201,9 +203,104 @@ function blmpopCommand(c: Client, argv: string[]): void {
   });
 }
 
+/** Pops from the first non-empty sorted set among `keys` (genericZpopCommand's blocking use). */
+function zpopFirst(
+  c: Client,
+  keys: readonly string[],
+  max: boolean,
+  count: number,
+  nested: boolean,
+): boolean {
+  for (const key of keys) {
+    const z = writableZSet(c, key);
+    if (z === undefined || z.size === 0) continue;
+    const n = Math.min(count === -1 ? 1 : count, z.size);
+    zpopAndReply(c, key, z, max, count === -1 ? 1 : count, nested ? 'keyed-nested' : 'keyed-flat');
+    // Propagated as ZPOPMIN/ZPOPMAX, as Redis does.
+    const op = max ? 'ZPOPMAX' : 'ZPOPMIN';
+    c.rewriteCommand(count === -1 ? [op, key] : [op, key, String(n)]);
+    return true;
+  }
+  return false;
+}
+
+function bzpopCommand(c: Client, argv: string[], max: boolean): void {
+  const timeout = timeoutArg(c, argv[argv.length - 1]!);
+  const keys = argv.slice(1, -1);
+  if (zpopFirst(c, keys, max, -1, false)) return;
+  if (c.denyBlocking) {
+    c.reply.nilArray();
+    return;
+  }
+  blockOn(c, keys, timeout, () => zpopFirst(c, keys, max, -1, false));
+}
+
+function bzmpopCommand(c: Client, argv: string[]): void {
+  const timeout = timeoutArg(c, argv[1]!);
+  const { keys, max, count } = parseZmpopArgs(argv, 2);
+  if (zpopFirst(c, keys, max, count, true)) return;
+  if (c.denyBlocking) {
+    c.reply.nilArray();
+    return;
+  }
+  blockOn(c, keys, timeout, () => zpopFirst(c, keys, max, count, true));
+}
+
+const Z = { group: 'sorted-set', acl: 'sortedset' } as const;
 const L = { group: 'list', acl: 'list' } as const;
 
 export const blockingCommands: CommandSpec[] = [
+  command(
+    'bzpopmin',
+    -3,
+    'write noscript blocking fast',
+    [1, -2, 1],
+    {
+      ...Z,
+      since: '5.0.0',
+      summary:
+        'Remove and return the member with the lowest score from one or more sorted sets, or block until one is available',
+      complexity: 'O(log(N)) with N being the number of elements in the sorted set.',
+      syntax: 'key [key ...] timeout{:double}',
+      history: [['6.0.0', '`timeout` is interpreted as a double instead of an integer.']],
+      keySpecs: [keyRange('RW access delete', 1, -2)],
+    },
+    (c, a) => bzpopCommand(c, a, false),
+  ),
+  command(
+    'bzpopmax',
+    -3,
+    'write noscript blocking fast',
+    [1, -2, 1],
+    {
+      ...Z,
+      since: '5.0.0',
+      summary:
+        'Remove and return the member with the highest score from one or more sorted sets, or block until one is available',
+      complexity: 'O(log(N)) with N being the number of elements in the sorted set.',
+      syntax: 'key [key ...] timeout{:double}',
+      history: [['6.0.0', '`timeout` is interpreted as a double instead of an integer.']],
+      keySpecs: [keyRange('RW access delete', 1, -2)],
+    },
+    (c, a) => bzpopCommand(c, a, true),
+  ),
+  command(
+    'bzmpop',
+    -5,
+    'write blocking movablekeys',
+    [0, 0, 0],
+    {
+      ...Z,
+      since: '7.0.0',
+      summary: 'Remove and return members with scores in a sorted set or block until one is available',
+      complexity:
+        'O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.',
+      syntax: 'timeout{:double} numkeys key [key ...] (MIN | MAX){where} [COUNT count]',
+      keySpecs: [keyNum('RW access delete', 2)],
+      getKeys: genericGetKeys(0, 2, 3),
+    },
+    bzmpopCommand,
+  ),
   command(
     'blpop',
     -3,

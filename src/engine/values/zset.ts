@@ -2,8 +2,8 @@
  * The sorted set value type: members (binary strings) with double scores, ordered by (score,
  * member bytes) exactly as Redis orders them. Two structures, as in Redis's skiplist encoding:
  *  - ScoreTable, a hash table member -> score (O(1) ZSCORE, membership, random member, ZSCAN),
- *    built only once a zset outgrows TABLE_MIN members: below that a scan of the one leaf is as
- *    fast and a table would cost more than the rest of the zset;
+ *    built only once a zset outgrows TABLE_MIN members: below that a scan of its few leaves is
+ *    about as fast and a table would cost more than the rest of the zset;
  *  - ZIndex, an order-statistic B+tree over (score, member) pairs (O(log n) insert, delete,
  *    score update and rank; O(log n + m) ranges by rank, score and lex).
  *
@@ -15,7 +15,8 @@
  *
  * Separators: sepM/sepS[i] (i >= 1) is a key <= every key under kids[i] and > every key under
  * kids[i-1]. Deletes leave separators alone (they stay valid bounds); splits, merges and
- * rotations set them. Entry 0 of each node is never read.
+ * rotations set them. Entry 0 of a node, which descents skip, holds the node's own lower bound
+ * (its parent's separator for it), read when the node is split or merged into a sibling.
  *
  * The value also carries the encoding Redis 7.0 would use ("listpack" while it stays within
  * zset-max-listpack-entries/value, "skiplist" after, for good); the families decide the
@@ -682,9 +683,9 @@ export class ScoreTable extends StrSet {
 }
 
 /**
- * Up to this many members a zset keeps no hash table: a lookup scans its one or two leaves
- * (bounded, so still O(1)), the way Redis scans a small listpack. A table costs several hundred
- * bytes, more than the whole of a small zset.
+ * Up to this many members a zset keeps no hash table: a lookup scans its (at most three) leaves,
+ * a bounded cost like Redis's scan of a small listpack. A table costs hundreds of bytes to a few
+ * KB, more than the whole of a small zset.
  */
 const TABLE_MIN = 128;
 

@@ -55,6 +55,15 @@ export const DEFAULT_TESTS: readonly string[] = ['SET', 'GET', 'INCR', 'LPUSH', 
 /** Value sizes in bytes (redis-benchmark `-d`); each test runs once per size. */
 export const DEFAULT_VALUE_SIZES: readonly number[] = [3];
 
+/** Pub/sub fan-out: subscriber counts, one run each, and the size of every message. */
+export const FANOUT_SUBSCRIBERS: readonly number[] = [1, 100, 1000];
+export const FANOUT_PAYLOAD_BYTES = 16;
+
+/** PUBLISH commands for a fan-out run, so that every run delivers about the same number of messages. */
+export function fanoutMessages(mode: Mode, subscribers: number): number {
+  return Math.max(1000, Math.round(mode.fanoutDeliveries / subscribers));
+}
+
 export interface Mode {
   name: 'full' | 'quick';
   clients: number;
@@ -66,6 +75,8 @@ export interface Mode {
   memoryKeys: number;
   /** SETs (and as many GETs) for the in-process comparison. */
   inProcessOps: number;
+  /** Messages delivered (all subscribers together) per pub/sub fan-out run. */
+  fanoutDeliveries: number;
   /** One redis-benchmark run longer than this is killed and reported as failed. */
   runTimeoutMs: number;
 }
@@ -80,6 +91,7 @@ export const FULL: Mode = {
   ]),
   memoryKeys: 1_000_000,
   inProcessOps: 100_000,
+  fanoutDeliveries: 5_000_000,
   runTimeoutMs: 120_000,
 };
 
@@ -94,6 +106,7 @@ export const QUICK: Mode = {
   ]),
   memoryKeys: 100_000,
   inProcessOps: 100_000,
+  fanoutDeliveries: 1_000_000,
   runTimeoutMs: 30_000,
 };
 

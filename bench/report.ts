@@ -10,6 +10,7 @@ import type { InProcessResult } from './inprocess.js';
 import type { BenchRow } from './loadgen.js';
 import type { Environment } from './procstat.js';
 import type { ProfileSummary } from './profile.js';
+import type { FanoutResult } from './pubsub.js';
 import type { ServerName } from './servers.js';
 
 export interface Measurement {
@@ -56,9 +57,12 @@ export interface Results {
     valueSizes: number[];
     memoryKeys: number;
     inProcessOps: number;
+    /** Pub/sub fan-out settings (absent in results from before the part existed). */
+    fanout?: { subscribers: number[]; deliveries: number; payloadBytes: number };
     profiled: boolean;
   };
   throughput: Measurement[];
+  pubsub?: FanoutResult[];
   memory: MemoryResult[];
   inProcess?: InProcessResult;
   profile?: ProfileSummary;
@@ -169,6 +173,53 @@ export function throughputTable(r: Results): Table {
   };
 }
 
+export function pubsubTable(r: Results): Table | undefined {
+  const list = r.pubsub;
+  if (list === undefined || list.length === 0) return undefined;
+  const rows: string[][] = [];
+  const notes: string[] = [];
+  const counts = [...new Set(list.map((m) => m.subscribers))];
+  for (const n of counts) {
+    const a = list.find((m) => m.subscribers === n && m.server === 'mnemo');
+    const b = list.find((m) => m.subscribers === n && m.server === 'redis');
+    const ok = (x: FanoutResult | undefined): x is FanoutResult => x !== undefined && x.error === undefined;
+    const rate = (x: FanoutResult | undefined) =>
+      x === undefined ? '-' : ok(x) ? int.format(x.deliveredPerSec) : 'error';
+    const cpu = (x: FanoutResult | undefined) => (ok(x) ? fixed(x.cpuUsPerDelivery, 3) : '-');
+    rows.push([
+      int.format(n),
+      int.format((a ?? b)?.published ?? 0),
+      rate(a),
+      rate(b),
+      cpu(a),
+      cpu(b),
+      ok(a) && ok(b) ? ratio(a.cpuUsPerDelivery, b.cpuUsPerDelivery) : '-',
+    ]);
+    for (const x of [a, b]) {
+      if (x?.error !== undefined) notes.push(`${x.server} with ${n} subscribers: ${x.error}`);
+    }
+  }
+  notes.unshift(
+    'A delivery is one message reaching one subscriber. The subscribers are sockets in the benchmark process, on one core, so deliveries/s is capped by that reader for both servers; the server CPU per delivery is the figure that compares.',
+  );
+  const bytes = list[0]!.payloadBytes;
+  return {
+    title: `Pub/sub fan-out: one publisher pipelining PUBLISH of ${bytes}-byte messages to N subscribers`,
+    headers: [
+      'subscribers',
+      'PUBLISHes',
+      'mnemo deliveries/s',
+      'redis deliveries/s',
+      'mnemo CPU µs/delivery',
+      'redis CPU µs/delivery',
+      'CPU mnemo/redis',
+    ],
+    align: 'rrrrrrr',
+    rows,
+    notes,
+  };
+}
+
 export function memoryTable(r: Results): Table {
   const a = r.memory.find((m) => m.server === 'mnemo');
   const b = r.memory.find((m) => m.server === 'redis');
@@ -271,6 +322,7 @@ export function renderMarkdown(t: Table): string {
 export function tables(r: Results): Table[] {
   const list: Array<Table | undefined> = [
     r.throughput.length > 0 ? throughputTable(r) : undefined,
+    pubsubTable(r),
     r.memory.length > 0 ? memoryTable(r) : undefined,
     inProcessTable(r),
     profileTable(r),
@@ -309,6 +361,7 @@ npm run bench               # full run, under ~10 minutes; rewrites the results 
 npm run bench -- --quick    # smaller run (under 2 minutes); results to the terminal and .bench-out/ only
 npm run bench -- --profile  # also profile mnemo with node --cpu-prof and list its hottest functions
 npm run bench -- --tests SET,GET,LRANGE_100 --sizes 3,1024   # other tests / value sizes (see bench/plan.ts)
+npm run bench -- --only pubsub   # one part: throughput, pubsub, memory or inprocess
 \`\`\`
 
 Both servers are started by the harness on free ports on 127.0.0.1 with no persistence
@@ -326,6 +379,9 @@ Ctrl-C. Raw numbers go to \`.bench-out/results.json\`.
   \`/proc/<pid>/stat\`, all threads) before and after each test and divides by the number of
   requests. The ratio mnemo/redis is how much more CPU mnemo spends per request: 2.00x means
   twice as much. An MSET request writes 10 keys.
+- **Pub/sub fan-out** has one publisher pipeline \`PUBLISH\` to a channel with 1, 100 and 1,000
+  subscribers (sockets in the benchmark process that count what they receive) and reports
+  messages delivered per second and the server's CPU time per delivered message.
 - **Memory per key** loads N keys (\`key:0000001\` -> \`val1\`, ...) into a fresh server and divides
   the growth of RSS (\`VmRSS\` from \`/proc/<pid>/status\`) and of INFO \`used_memory\` by N. For mnemo,
   \`used_memory\` is V8's heapUsed + external, which includes garbage not yet collected.

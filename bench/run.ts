@@ -1,12 +1,14 @@
 /**
- * `npm run bench`: mnemo against redis-server, side by side in one run. Three parts:
+ * `npm run bench`: mnemo against redis-server, side by side in one run. Four parts:
  * redis-benchmark throughput/latency with each server's CPU time per request (tests
- * alternate between the servers), memory per key after loading N keys into a fresh server of
- * each kind, and MemoryStore against a plain Map in-process. Prints the tables, writes the raw
- * results to .bench-out/results.json and (full runs) the tables to docs/benchmarks.md.
- * Whatever happens (error, Ctrl-C, SIGTERM), every child process is killed before exit.
+ * alternate between the servers), pub/sub fan-out (deliveries per second and server CPU per
+ * delivered message with 1, 100 and 1,000 subscribers), memory per key after loading N keys
+ * into a fresh server of each kind, and MemoryStore against a plain Map in-process. Prints the
+ * tables, writes the raw results to .bench-out/results.json and (full runs) the tables to
+ * docs/benchmarks.md. Whatever happens (error, Ctrl-C, SIGTERM), every child process is killed
+ * before exit.
  *
- * Options: --quick, --tests A,B, --sizes 3,1024, --only throughput,memory,inprocess,
+ * Options: --quick, --tests A,B, --sizes 3,1024, --only throughput,pubsub,memory,inprocess,
  * --profile (mnemo under node --cpu-prof; top self-time functions), --docs / --no-docs.
  */
 
@@ -21,7 +23,10 @@ import {
   CATALOGUE,
   DEFAULT_TESTS,
   DEFAULT_VALUE_SIZES,
+  FANOUT_PAYLOAD_BYTES,
+  FANOUT_SUBSCRIBERS,
   FULL,
+  fanoutMessages,
   type LoadTest,
   type Mode,
   QUICK,
@@ -29,6 +34,7 @@ import {
 } from './plan.js';
 import { cpuMicros, describeEnvironment, rssBytes } from './procstat.js';
 import { newestProfile, summariseProfile } from './profile.js';
+import { type FanoutResult, runFanout } from './pubsub.js';
 import {
   environmentLines,
   type Measurement,
@@ -47,7 +53,7 @@ const PROFILE_DIR = join(OUT_DIR, 'prof');
 const LOG_DIR = join(OUT_DIR, 'logs');
 const SERVER_SCRIPT = join(ROOT, 'dist', 'src', 'bin', 'mnemo-server.js');
 const DOCS = join(ROOT, 'docs', 'benchmarks.md');
-const PARTS = ['throughput', 'memory', 'inprocess'] as const;
+const PARTS = ['throughput', 'pubsub', 'memory', 'inprocess'] as const;
 type Part = (typeof PARTS)[number];
 
 interface Options {
@@ -92,8 +98,11 @@ function parseOptions(argv: string[]): Options {
   if (sizes.some((s) => !Number.isInteger(s) || s < 1)) fail(`bad --sizes ${values.sizes}`);
   const only = values.only?.split(',').map((s) => s.trim()) ?? [...PARTS];
   for (const p of only) if (!(PARTS as readonly string[]).includes(p)) fail(`unknown part ${p}`);
-  // Quick and profiled runs must not overwrite the published full-run numbers by accident.
-  const docs = values['no-docs'] ? false : (values.docs ?? (!values.quick && !values.profile));
+  // Quick, profiled and partial (--only) runs must not overwrite the published full-run numbers
+  // by accident: the generated section is replaced as a whole.
+  const docs = values['no-docs']
+    ? false
+    : (values.docs ?? (!values.quick && !values.profile && values.only === undefined));
   return { mode, tests, sizes, parts: new Set(only as Part[]), profile: values.profile, docs };
 }
 
@@ -211,6 +220,45 @@ async function throughput(opts: Options, results: Results, started: ServerProces
   }
 }
 
+function describeFanout(m: FanoutResult): string {
+  if (m.error !== undefined) return `error: ${m.error}`;
+  return [
+    `${Math.round(m.deliveredPerSec).toLocaleString('en-US').padStart(10)} deliveries/s`,
+    `cpu ${m.cpuUsPerDelivery.toFixed(3)} µs/delivery (${Math.round((m.cpuSysUs * 100) / (m.cpuUs || 1))}% sys)`,
+  ].join('  ');
+}
+
+async function pubsub(opts: Options, results: Results, started: ServerProcess[]): Promise<void> {
+  const mnemo = await startMnemo(LOG_DIR, SERVER_SCRIPT);
+  started.push(mnemo);
+  const redis = await startRedis(LOG_DIR);
+  started.push(redis);
+  const list: FanoutResult[] = [];
+  results.pubsub = list;
+  try {
+    let turn = 0;
+    for (const subscribers of FANOUT_SUBSCRIBERS) {
+      const messages = fanoutMessages(opts.mode, subscribers);
+      // Alternate who goes first, as the throughput tests do.
+      const order = turn++ % 2 === 0 ? [mnemo, redis] : [redis, mnemo];
+      for (const server of order) {
+        const m = await runFanout(server, {
+          subscribers,
+          messages,
+          payloadBytes: FANOUT_PAYLOAD_BYTES,
+          timeoutMs: opts.mode.runTimeoutMs,
+        });
+        list.push(m);
+        progress(
+          `pubsub ${`${subscribers} sub x ${messages} msg`.padEnd(22)} ${server.name.padEnd(5)} ${describeFanout(m)}`,
+        );
+      }
+    }
+  } finally {
+    await Promise.all([mnemo.stop(), redis.stop()]);
+  }
+}
+
 async function memoryOf(server: ServerProcess, keys: number): Promise<MemoryResult> {
   const c = await RespClient.connect(server.port);
   try {
@@ -283,6 +331,11 @@ async function main(): Promise<void> {
       valueSizes: opts.sizes,
       memoryKeys: opts.mode.memoryKeys,
       inProcessOps: opts.mode.inProcessOps,
+      fanout: {
+        subscribers: [...FANOUT_SUBSCRIBERS],
+        deliveries: opts.mode.fanoutDeliveries,
+        payloadBytes: FANOUT_PAYLOAD_BYTES,
+      },
       profiled: opts.profile,
     },
     throughput: [],
@@ -297,6 +350,7 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   try {
     if (opts.parts.has('throughput')) await throughput(opts, results, started);
+    if (opts.parts.has('pubsub')) await pubsub(opts, results, started);
     if (opts.parts.has('memory')) await memory(opts, results, started);
     if (opts.parts.has('inprocess')) {
       results.inProcess = runInProcess(opts.mode.inProcessOps);

@@ -1,6 +1,6 @@
 /**
- * Blocking list commands against a real redis-server 7.0, byte for byte: BLPOP, BRPOP, BLMOVE,
- * BRPOPLPUSH and BLMPOP served first-come first-served per key, from the first non-empty key
+ * Blocking commands against a real redis-server 7.0, byte for byte: BLPOP, BRPOP, BLMOVE,
+ * BRPOPLPUSH, BLMPOP, BZPOPMIN, BZPOPMAX and BZMPOP served first-come first-served per key, from the first non-empty key
  * in argument order when they can answer at once and from the key that became ready when they
  * waited; timeouts (decimals, 0 = forever, the argument's errors and Redis 7.0.15's ceill()
  * rounding, values too large to fire); a push inside MULTI waking waiters once after EXEC;
@@ -291,7 +291,16 @@ describe('blocking list commands: mnemo vs redis-server', { timeout: 90_000 }, (
       await s.run('a', ['BLPOP', 'k', t], '-ERR timeout is not a float or out of range\\r\\n');
       await s.run('a', ['BLMPOP', t, '1', 'k', 'LEFT'], '-ERR timeout is not a float or out of range\\r\\n');
     }
-    for (const t of ['-1', '-0.002', 'inf', '-inf', '+inf', '1e20', '9223372036854775807', '99999999999999999999']) {
+    for (const t of [
+      '-1',
+      '-0.002',
+      'inf',
+      '-inf',
+      '+inf',
+      '1e20',
+      '9223372036854775807',
+      '99999999999999999999',
+    ]) {
       await s.run('a', ['BLPOP', 'k', t], '-ERR timeout is negative\\r\\n');
       await s.run('a', ['BLMOVE', 'k', 'd', 'LEFT', 'LEFT', t], '-ERR timeout is negative\\r\\n');
     }
@@ -312,20 +321,23 @@ describe('blocking list commands: mnemo vs redis-server', { timeout: 90_000 }, (
     }
   });
 
-  scenario('BLMOVE into a wrong-typed destination: the waiter gets WRONGTYPE, the element stays', async (s) => {
-    await s.block('w', ['BLMOVE', 'src', 'dst', 'LEFT', 'RIGHT', '0']);
-    await s.run('a', ['SET', 'dst', 'str'], '+OK\\r\\n');
-    await s.run('a', ['RPUSH', 'src', 'x'], ':1\\r\\n');
-    await s.read('w', '-WRONGTYPE Operation against a key holding the wrong kind of value\\r\\n');
-    await s.run('a', ['LRANGE', 'src', '0', '-1'], '*1\\r\\n$1\\r\\nx\\r\\n');
-    // The next waiter still gets the element.
-    await s.run('a', ['DEL', 'src'], ':1\\r\\n');
-    await s.block('w', ['BRPOPLPUSH', 'src', 'dst', '0']);
-    await s.block('v', ['BLPOP', 'src', '0']);
-    await s.run('a', ['RPUSH', 'src', 'y'], ':1\\r\\n');
-    await s.read('w', '-WRONGTYPE Operation against a key holding the wrong kind of value\\r\\n');
-    await s.read('v', '*2\\r\\n$3\\r\\nsrc\\r\\n$1\\r\\ny\\r\\n');
-  });
+  scenario(
+    'BLMOVE into a wrong-typed destination: the waiter gets WRONGTYPE, the element stays',
+    async (s) => {
+      await s.block('w', ['BLMOVE', 'src', 'dst', 'LEFT', 'RIGHT', '0']);
+      await s.run('a', ['SET', 'dst', 'str'], '+OK\\r\\n');
+      await s.run('a', ['RPUSH', 'src', 'x'], ':1\\r\\n');
+      await s.read('w', '-WRONGTYPE Operation against a key holding the wrong kind of value\\r\\n');
+      await s.run('a', ['LRANGE', 'src', '0', '-1'], '*1\\r\\n$1\\r\\nx\\r\\n');
+      // The next waiter still gets the element.
+      await s.run('a', ['DEL', 'src'], ':1\\r\\n');
+      await s.block('w', ['BRPOPLPUSH', 'src', 'dst', '0']);
+      await s.block('v', ['BLPOP', 'src', '0']);
+      await s.run('a', ['RPUSH', 'src', 'y'], ':1\\r\\n');
+      await s.read('w', '-WRONGTYPE Operation against a key holding the wrong kind of value\\r\\n');
+      await s.read('v', '*2\\r\\n$3\\r\\nsrc\\r\\n$1\\r\\ny\\r\\n');
+    },
+  );
 
   scenario('a key replaced by another type does not wake list waiters', async (s) => {
     await s.block('w', ['BLPOP', 'k', '0']);
@@ -405,6 +417,60 @@ describe('blocking list commands: mnemo vs redis-server', { timeout: 90_000 }, (
     await s.read('w', '*2\\r\\n$1\\r\\nq\\r\\n$3\\r\\ndb1\\r\\n');
   });
 
+  scenario('BZPOPMIN, BZPOPMAX and BZMPOP', async (s) => {
+    // At once, from the first non-empty sorted set in argument order.
+    await s.run('a', ['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c', '4.5', 'd'], ':4\\r\\n');
+    await s.run('a', ['BZPOPMIN', 'none', 'z', '0']);
+    await s.run('a', ['BZPOPMAX', 'none', 'z', '0']);
+    await s.run('a', ['BZMPOP', '0', '2', 'none', 'z', 'MIN', 'COUNT', '5']);
+    await s.run('a', ['SET', 'str', 'v'], '+OK\\r\\n');
+    await s.run('a', ['BZPOPMIN', 'str', '0']);
+    await s.run('a', ['BZMPOP', '0', '1', 'str', 'MAX']);
+    for (const bad of [
+      ['BZPOPMIN', 'z', '-1'],
+      ['BZPOPMAX', 'z', 'x'],
+      ['BZMPOP', '0', '0', 'z', 'MIN'],
+      ['BZMPOP', '0', '1', 'z', 'UP'],
+      ['BZMPOP', '0', '1', 'z', 'MIN', 'COUNT', '0'],
+      ['BZMPOP', 'x', '1', 'z', 'MIN'],
+    ]) {
+      await s.run('a', bad);
+    }
+    // FIFO waiters, each with its own end and count.
+    await s.block('w1', ['BZPOPMIN', 'zk', '0']);
+    await s.block('w2', ['BZPOPMAX', 'zk', 'other', '0']);
+    await s.block('w3', ['BZMPOP', '0', '1', 'zk', 'MAX', 'COUNT', '2']);
+    await s.run('a', ['ZADD', 'zk', '1', 'a', '2', 'b', '3', 'c', '4', 'd', '5', 'e'], ':5\\r\\n');
+    await s.read('w1');
+    await s.read('w2');
+    await s.read('w3');
+    await s.run('a', ['ZRANGE', 'zk', '0', '-1', 'WITHSCORES']);
+    // Served from the key that became ready.
+    await s.block('w1', ['BZPOPMAX', 'k1', 'k2', '0']);
+    await s.run('a', ['MULTI'], '+OK\\r\\n');
+    await s.run('a', ['ZADD', 'k2', '1', 'two'], '+QUEUED\\r\\n');
+    await s.run('a', ['ZADD', 'k1', '1', 'one'], '+QUEUED\\r\\n');
+    await s.run('a', ['EXEC'], '*2\\r\\n:1\\r\\n:1\\r\\n');
+    await s.read('w1');
+    // A list under a key a sorted-set waiter waits on does not serve it, and vice versa.
+    await s.block('w1', ['BZPOPMIN', 'mixed', '0']);
+    await s.block('w2', ['BLPOP', 'mixed', '0']);
+    await s.run('a', ['RPUSH', 'mixed', 'x'], ':1\\r\\n');
+    await s.read('w2', '*2\\r\\n$5\\r\\nmixed\\r\\n$1\\r\\nx\\r\\n');
+    await s.idle('w1');
+    await s.run('a', ['ZADD', 'mixed', '7', 'm'], ':1\\r\\n');
+    await s.read('w1');
+    // Timeouts and CLIENT UNBLOCK answer a null array.
+    await s.block('w1', ['BZPOPMIN', 'none', '0.05']);
+    await s.read('w1', nullArray(s));
+    await s.block('w1', ['BZMPOP', '0.05', '1', 'none', 'MIN']);
+    await s.read('w1', nullArray(s));
+    const id = showRaw(await (await s.conn('w3')).command('CLIENT', 'ID')).slice(1, -4);
+    await s.block('w3', ['BZPOPMAX', 'none', '0']);
+    await (await s.conn('ctl')).command('CLIENT', 'UNBLOCK', id);
+    await s.read('w3', nullArray(s));
+  });
+
   scenario('CLIENT UNBLOCK TIMEOUT and ERROR, and its errors', async (s) => {
     const idOf = async (name: string) => {
       const reply = showRaw(await (await s.conn(name)).command('CLIENT', 'ID'));
@@ -436,7 +502,13 @@ describe('blocking list commands: mnemo vs redis-server', { timeout: 90_000 }, (
   });
 
   scenario('pipelined commands behind a blocked one run after it is served', async (s) => {
-    await s.block('w', ['BLPOP', 'k', '0'], ['SET', 'after', '1'], ['RPUSH', 'k', 'own'], ['LRANGE', 'k', '0', '-1']);
+    await s.block(
+      'w',
+      ['BLPOP', 'k', '0'],
+      ['SET', 'after', '1'],
+      ['RPUSH', 'k', 'own'],
+      ['LRANGE', 'k', '0', '-1'],
+    );
     await s.run('a', ['GET', 'after'], nullBulk(s));
     await s.run('a', ['RPUSH', 'k', 'v'], ':1\\r\\n');
     await s.read('w', undefined, 4);
@@ -485,7 +557,9 @@ async function serveStore(store: MemoryStore): Promise<{ port: number; close(): 
   const conns = new Set<ClientConnection>();
   const server = createServer({ noDelay: true }, (socket) => {
     conns.add(
-      new ClientConnection(socket, store.instance, log, (c) => conns.delete(c), { maxBulkLen: 512 * 1024 * 1024 }),
+      new ClientConnection(socket, store.instance, log, (c) => conns.delete(c), {
+        maxBulkLen: 512 * 1024 * 1024,
+      }),
     );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -542,9 +616,15 @@ describe('library blocking Promises meet TCP clients', () => {
     assert.equal(await store.brpop('none', 0.05), null);
     assert.ok(Date.now() - t0 >= 45);
     assert.equal(await store.blmove('none', 'd', 'LEFT', 'LEFT', 0.05), null);
-    await assert.rejects(store.blpop('k', -1), (e: unknown) => e instanceof ReplyError && e.message === 'ERR timeout is negative');
+    await assert.rejects(
+      store.blpop('k', -1),
+      (e: unknown) => e instanceof ReplyError && e.message === 'ERR timeout is negative',
+    );
     store.set('str', 'v');
-    await assert.rejects(store.blpop('str', 0), (e: unknown) => e instanceof ReplyError && /^WRONGTYPE/.test(e.message));
+    await assert.rejects(
+      store.blpop('str', 0),
+      (e: unknown) => e instanceof ReplyError && /^WRONGTYPE/.test(e.message),
+    );
     assert.deepEqual(await store.blocking('BLMPOP', 0.05, 1, 'none', 'LEFT'), null);
     store.rpush('m', 'a', 'b', 'c');
     assert.deepEqual(await store.blocking('BLMPOP', 0, 1, 'm', 'RIGHT', 'COUNT', 2), ['m', ['c', 'b']]);

@@ -136,7 +136,11 @@ describe('client control: mnemo vs redis-server', { timeout: 90_000 }, () => {
       ['redis', redis.port],
     ] as const) {
       const ctl = await RawClient.connect(port);
-      await ctl.send([['FLUSHALL'], ['CLIENT', 'UNPAUSE'], ['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'no']]);
+      await ctl.send([
+        ['FLUSHALL'],
+        ['CLIENT', 'UNPAUSE'],
+        ['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'no'],
+      ]);
       await ctl.closed;
       const s = new Session(port, resp, server);
       try {
@@ -307,7 +311,9 @@ describe('client control: mnemo vs redis-server', { timeout: 90_000 }, () => {
     await types('pubsub');
     await types('master');
     const pair = [await idOf(s, 'a'), await idOf(s, 'c')];
-    const both = (await (await s.conn('a')).command('CLIENT', 'LIST', 'ID', ...pair, '424242')).toString('latin1');
+    const both = (await (await s.conn('a')).command('CLIENT', 'LIST', 'ID', ...pair, '424242')).toString(
+      'latin1',
+    );
     s.log.push(`ID filter: ${both.split('\n').filter((l) => l.includes('id=')).length} lines`);
     // The monitor saw all of the above with timestamps and ports: not part of this comparison.
     await sleep(20);
@@ -336,7 +342,7 @@ describe('client control: mnemo vs redis-server', { timeout: 90_000 }, () => {
     await s.run('a', ['CLIENT', 'KILL', '1.2.3.4:5'], '-ERR No such client\\r\\n');
     // ID
     const cId = await idOf(s, 'c');
-    s.alias(cId, '<id of c>');
+    s.alias(`ID ${cId}`, 'ID <id of c>');
     await s.run('a', ['CLIENT', 'KILL', 'ID', cId], ':1\\r\\n');
     await closed('c');
     await s.run('a', ['CLIENT', 'KILL', 'ID', cId], ':0\\r\\n');
@@ -364,7 +370,9 @@ describe('client control: mnemo vs redis-server', { timeout: 90_000 }, () => {
     await s.run('a', ['CLIENT', 'KILL', 'USER', 'default'], ':1\\r\\n');
     await closed('u1');
     await s.conn('l1');
-    const laddr = /laddr=(\S+)/.exec((await (await s.conn('a')).command('CLIENT', 'INFO')).toString('latin1'))![1]!;
+    const laddr = /laddr=(\S+)/.exec(
+      (await (await s.conn('a')).command('CLIENT', 'INFO')).toString('latin1'),
+    )![1]!;
     s.alias(laddr, '<server addr>');
     await s.run('a', ['CLIENT', 'KILL', 'LADDR', laddr], ':1\\r\\n');
     await closed('l1');
@@ -418,57 +426,67 @@ describe('client control: mnemo vs redis-server', { timeout: 90_000 }, () => {
     await s.run('r', ['GET', 'k']);
   });
 
-  scenario('a second CLIENT PAUSE only extends and escalates; UNPAUSE releases at once', async (s) => {
-    // A shorter pause does not cut a longer one short.
-    await s.run('p', ['CLIENT', 'PAUSE', '600', 'WRITE'], '+OK\\r\\n');
-    const t0 = Date.now();
-    await s.run('p', ['CLIENT', 'PAUSE', '50', 'WRITE'], '+OK\\r\\n');
-    await s.send('w', ['SET', 'k', '1']);
-    await s.read('w', '+OK\\r\\n');
-    const held = Date.now() - t0;
-    assert.ok(held >= 500, `${s.server}: a 50 ms pause shortened a 600 ms one (${held} ms)`);
-    // WRITE then ALL: reads are held too, until the later end.
-    await s.run('p', ['CLIENT', 'PAUSE', '300', 'WRITE'], '+OK\\r\\n');
-    await s.run('p', ['CLIENT', 'PAUSE', '0', 'ALL'], '+OK\\r\\n');
-    const t1 = Date.now();
-    await s.send('r', ['GET', 'k']);
-    await s.read('r', '$1\\r\\n1\\r\\n');
-    assert.ok(Date.now() - t1 >= 200, `${s.server}: ALL did not escalate a WRITE pause`);
-    // ALL then WRITE does not de-escalate.
-    await s.run('p', ['CLIENT', 'PAUSE', '300', 'ALL'], '+OK\\r\\n');
-    const t2 = Date.now();
-    await s.send('p', ['CLIENT', 'PAUSE', '10', 'WRITE']);
-    await s.send('r', ['PING']);
-    await s.read('p', '+OK\\r\\n');
-    await s.read('r', '+PONG\\r\\n');
-    assert.ok(Date.now() - t2 >= 200);
-    // CLIENT UNPAUSE during a WRITE pause releases the held writes at once.
-    await s.run('p', ['CLIENT', 'PAUSE', '5000', 'WRITE'], '+OK\\r\\n');
-    const t3 = Date.now();
-    await s.send('w', ['SET', 'k', '2']);
-    await sleep(50);
-    await s.run('p', ['CLIENT', 'UNPAUSE'], '+OK\\r\\n');
-    await s.read('w', '+OK\\r\\n');
-    assert.ok(Date.now() - t3 < 2000);
-    await s.run('r', ['GET', 'k'], '$1\\r\\n2\\r\\n');
-  }, [2]);
+  scenario(
+    'a second CLIENT PAUSE only extends and escalates; UNPAUSE releases at once',
+    async (s) => {
+      // A shorter pause does not cut a longer one short.
+      await s.run('p', ['CLIENT', 'PAUSE', '600', 'WRITE'], '+OK\\r\\n');
+      const t0 = Date.now();
+      await s.run('p', ['CLIENT', 'PAUSE', '50', 'WRITE'], '+OK\\r\\n');
+      await s.send('w', ['SET', 'k', '1']);
+      await s.read('w', '+OK\\r\\n');
+      const held = Date.now() - t0;
+      assert.ok(held >= 500, `${s.server}: a 50 ms pause shortened a 600 ms one (${held} ms)`);
+      // WRITE then ALL: reads are held too, until the later end.
+      await s.run('p', ['CLIENT', 'PAUSE', '300', 'WRITE'], '+OK\\r\\n');
+      await s.run('p', ['CLIENT', 'PAUSE', '0', 'ALL'], '+OK\\r\\n');
+      const t1 = Date.now();
+      await s.send('r', ['GET', 'k']);
+      await s.read('r', '$1\\r\\n1\\r\\n');
+      assert.ok(Date.now() - t1 >= 200, `${s.server}: ALL did not escalate a WRITE pause`);
+      // ALL then WRITE does not de-escalate.
+      await s.run('p', ['CLIENT', 'PAUSE', '300', 'ALL'], '+OK\\r\\n');
+      const t2 = Date.now();
+      await s.send('p', ['CLIENT', 'PAUSE', '10', 'WRITE']);
+      await s.send('r', ['PING']);
+      await s.read('p', '+OK\\r\\n');
+      await s.read('r', '+PONG\\r\\n');
+      assert.ok(Date.now() - t2 >= 200);
+      // CLIENT UNPAUSE during a WRITE pause releases the held writes at once.
+      await s.run('p', ['CLIENT', 'PAUSE', '5000', 'WRITE'], '+OK\\r\\n');
+      const t3 = Date.now();
+      await s.send('w', ['SET', 'k', '2']);
+      await sleep(50);
+      await s.run('p', ['CLIENT', 'UNPAUSE'], '+OK\\r\\n');
+      await s.read('w', '+OK\\r\\n');
+      assert.ok(Date.now() - t3 < 2000);
+      await s.run('r', ['GET', 'k'], '$1\\r\\n2\\r\\n');
+    },
+    [2],
+  );
 
-  scenario('CLIENT PAUSE ALL ends by its timeout; UNPAUSE is held like any command', async (s) => {
-    await s.run('p', ['CLIENT', 'PAUSE', '300'], '+OK\\r\\n');
-    const t0 = Date.now();
-    await s.send('u', ['CLIENT', 'UNPAUSE']);
-    await s.send('r', ['GET', 'k']);
-    await s.read('u', '+OK\\r\\n');
-    await s.read('r');
-    const held = Date.now() - t0;
-    assert.ok(held >= 250 && held < 2000, `${s.server}: held ${held} ms by a 300 ms pause`);
-  }, [2]);
+  scenario(
+    'CLIENT PAUSE ALL ends by its timeout; UNPAUSE is held like any command',
+    async (s) => {
+      await s.run('p', ['CLIENT', 'PAUSE', '300'], '+OK\\r\\n');
+      const t0 = Date.now();
+      await s.send('u', ['CLIENT', 'UNPAUSE']);
+      await s.send('r', ['GET', 'k']);
+      await s.read('u', '+OK\\r\\n');
+      await s.read('r');
+      const held = Date.now() - t0;
+      assert.ok(held >= 250 && held < 2000, `${s.server}: held ${held} ms by a 300 ms pause`);
+    },
+    [2],
+  );
 
   // ---- MONITOR ----
 
   scenario('MONITOR lines', async (s) => {
     await s.run('m', ['MONITOR'], '+OK\\r\\n');
-    const aAddr = /addr=(\S+):\d+ /.exec((await (await s.conn('a')).command('CLIENT', 'INFO')).toString('latin1'))![1]!;
+    const aAddr = /addr=(\S+):\d+ /.exec(
+      (await (await s.conn('a')).command('CLIENT', 'INFO')).toString('latin1'),
+    )![1]!;
     const steps: string[][] = [
       ['SET', 'k', 'v'],
       ['SET', 'bin\u0000\u0001\u00ff"\\\n\r\t\u0007\u0008', 'v a l'],
@@ -504,7 +522,10 @@ describe('client control: mnemo vs redis-server', { timeout: 90_000 }, () => {
     for (const line of lines) {
       const m = /^\+(\d{10})\.(\d{6}) \[(\d+) ([^\]]+)\] (.*)$/.exec(line);
       assert.ok(m !== null, `${s.server}: bad MONITOR line ${JSON.stringify(line)}`);
-      assert.ok(Math.abs(Number(m[1]) - Date.now() / 1000) < 60, `${s.server}: MONITOR time ${m[1]} is not now`);
+      assert.ok(
+        Math.abs(Number(m[1]) - Date.now() / 1000) < 60,
+        `${s.server}: MONITOR time ${m[1]} is not now`,
+      );
       const who = m[4]!.startsWith(`${aAddr}:`) ? `${aAddr}:<port>` : m[4];
       s.log.push(`[${m[3]} ${who}] ${m[5]}`);
     }
@@ -553,7 +574,10 @@ describe('client control: mnemo vs redis-server', { timeout: 90_000 }, () => {
     const results: string[] = [];
     for (const port of [mnemo.port, redis.port]) {
       const ctl = await RawClient.connect(port);
-      await ctl.send([['CLIENT', 'KILL', 'TYPE', 'normal'], ['CONFIG', 'RESETSTAT']]);
+      await ctl.send([
+        ['CLIENT', 'KILL', 'TYPE', 'normal'],
+        ['CONFIG', 'RESETSTAT'],
+      ]);
       // Killed connections leave asynchronously: wait until this one is alone.
       for (let i = 0; i < 100; i++) {
         if (/connected_clients:1\r\n/.test(showRaw(await ctl.command('INFO', 'clients'), 4000))) break;

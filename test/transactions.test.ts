@@ -248,7 +248,11 @@ describe('transactions: mnemo vs redis-server', { timeout: 60_000 }, () => {
     await s.run('admin', ['CONFIG', 'SET', 'requirepass', 'pw'], OK);
     await s.run('a', ['MULTI'], '-NOAUTH Authentication required.\\r\\n');
     await s.run('a', ['SET', 'k', '1'], '-NOAUTH Authentication required.\\r\\n');
-    await s.run('a', ['EXEC'], '-EXECABORT Transaction discarded because of: NOAUTH Authentication required.\\r\\n');
+    await s.run(
+      'a',
+      ['EXEC'],
+      '-EXECABORT Transaction discarded because of: NOAUTH Authentication required.\\r\\n',
+    );
     await s.run('a', ['AUTH', 'pw'], OK);
     await s.run('a', ['MULTI'], OK);
     // AUTH is queued like any other command, and its error lands in its slot.
@@ -267,18 +271,24 @@ describe('transactions: mnemo vs redis-server', { timeout: 60_000 }, () => {
       ['BRPOPLPUSH', 'nl', 'dst', '0'],
       ['BLMPOP', '0', '2', 'nl', 'nl2', 'LEFT'],
       ['BLMPOP', '0', '1', 'nl', 'RIGHT', 'COUNT', '3'],
+      ['BZPOPMIN', 'nz', '0'],
+      ['BZPOPMAX', 'nz', 'nz2', '0'],
+      ['BZMPOP', '0', '1', 'nz', 'MIN', 'COUNT', '2'],
       ['BLPOP', 'nl', '-1'],
       ['BLPOP', 'nl', 'abc'],
       ['RPUSH', 'l', 'a', 'b', 'c'],
       ['BLPOP', 'nl', 'l', '0'],
       ['BLMOVE', 'l', 'dst', 'RIGHT', 'LEFT', '0'],
       ['BLMPOP', '0', '1', 'l', 'LEFT', 'COUNT', '5'],
-      ['EXISTS', 'l', 'dst'],
+      ['ZADD', 'z', '1', 'm', '2', 'n'],
+      ['BZPOPMAX', 'nz', 'z', '0'],
+      ['BZMPOP', '0', '1', 'z', 'MIN', 'COUNT', '5'],
+      ['EXISTS', 'l', 'dst', 'z'],
     ]) {
       await s.run('a', argv, QUEUED);
     }
     const exec = await s.run('a', ['EXEC']);
-    assert.ok(exec.startsWith('*13\\r\\n'));
+    assert.ok(exec.startsWith('*19\\r\\n'));
     // The waiters served after EXEC: none, nothing blocked.
     await s.run('a', ['PING'], '+PONG\\r\\n');
   });
@@ -299,7 +309,8 @@ describe('transactions: mnemo vs redis-server', { timeout: 60_000 }, () => {
     await s.run('b', ['SUBSCRIBE', 'c2']);
     await s.run('b', ['MULTI']);
     await s.run('b', ['UNSUBSCRIBE', 'c2']);
-    if (s.resp === 3) await s.run('b', ['EXEC'], '*1\\r\\n>3\\r\\n$11\\r\\nunsubscribe\\r\\n$2\\r\\nc2\\r\\n:0\\r\\n');
+    if (s.resp === 3)
+      await s.run('b', ['EXEC'], '*1\\r\\n>3\\r\\n$11\\r\\nunsubscribe\\r\\n$2\\r\\nc2\\r\\n:0\\r\\n');
     await s.run('b', ['MULTI'], OK);
     await s.run('b', ['PING'], QUEUED);
     await s.run('b', ['EXEC'], '*1\\r\\n+PONG\\r\\n');
@@ -490,9 +501,13 @@ describe('transactions: mnemo vs redis-server', { timeout: 60_000 }, () => {
     async (s) => {
       // Live at WATCH time, expires, nobody touches it: EXEC notices (isWatchedKeyExpired).
       await s.run('b', ['SET', 'k', '1', 'PX', '20'], OK);
-      await watchThenExec(s, async () => {
-        await sleep(50);
-      }, true);
+      await watchThenExec(
+        s,
+        async () => {
+          await sleep(50);
+        },
+        true,
+      );
       // Live at WATCH time, expires, deleted lazily by a read.
       await s.run('b', ['SET', 'k', '1', 'PX', '20'], OK);
       await watchThenExec(
@@ -504,7 +519,14 @@ describe('transactions: mnemo vs redis-server', { timeout: 60_000 }, () => {
         true,
       );
       // Already expired (but still stored) at WATCH time: its lazy deletion is no change...
-      for (const touch of [['GET', 'k'], ['EXISTS', 'k'], ['DEL', 'k'], ['FLUSHDB'], ['FLUSHALL'], ['SWAPDB', '0', '1']]) {
+      for (const touch of [
+        ['GET', 'k'],
+        ['EXISTS', 'k'],
+        ['DEL', 'k'],
+        ['FLUSHDB'],
+        ['FLUSHALL'],
+        ['SWAPDB', '0', '1'],
+      ]) {
         await s.run('b', ['SET', 'k', '1', 'PX', '5'], OK);
         await sleep(25);
         await watchThenExec(s, () => s.run('b', touch).then(() => {}), false);
@@ -574,7 +596,8 @@ describe('library multi()/watch()', () => {
     const store = new MemoryStore({ activeExpire: false });
     assert.throws(
       () => store.multi().set('a', '1').command('SET', 'x').exec(),
-      (e: unknown) => e instanceof ReplyError && e.message === "ERR wrong number of arguments for 'set' command",
+      (e: unknown) =>
+        e instanceof ReplyError && e.message === "ERR wrong number of arguments for 'set' command",
     );
     assert.equal(store.get('a'), null);
     // Not stuck in MULTI: a plain command runs.

@@ -851,6 +851,17 @@ const SCRIPTS: Record<string, string[]> = {
     'ZRANGE bin "[\\u0000" "(\\u00ff" BYLEX',
     'ZRANGE bin "+\\u0000x" - BYLEX REV',
     'ZRANGEBYSCORE bin "1\\u0000junk" 1',
+    // Hex floats: one correct rounding (half to even), subnormals, and where ZADD's strict
+    // parse rejects underflow to 0 and overflow while range bounds take them.
+    'ZADD hx 0x1.530e951ae35688p-1023 a 0x1.fffffffffffff8p0 b 0x1.00000000000018p0 c 0x1.8p-1075 d',
+    'ZADD hx 0x1p-1075 e',
+    'ZADD hx 0x0.00000000000008p-1022 e',
+    'ZADD hx -0x1.fffffffffffff8p1023 e',
+    'ZADD hx 0x.8p1 e 0X1P-1074 f',
+    'ZRANGE hx 0 -1 WITHSCORES',
+    'ZRANGEBYSCORE hx 0x1p-1075 0x1.530e951ae35688p-1023 WITHSCORES',
+    'ZRANGEBYSCORE hx (0x1p-1074 0x1p1024 WITHSCORES',
+    'ZCOUNT hx -0x1.fffffffffffff8p1023 0x1.00000000000008p0',
   ],
   ranges: [
     'ZADD z 1 a 2 b 3 c 3 d 4 e 5 f',

@@ -48,9 +48,12 @@ async function main(): Promise<void> {
   const server = await startServer({
     config: loaded.config,
     ...(loaded.configFile !== undefined ? { configFile: loaded.configFile } : {}),
+    commandRenames: loaded.deferred.filter((d) => d.name === 'rename-command'),
     onShutdown: () => stop('SHUTDOWN'),
   }).catch((err: Error) => {
-    process.stderr.write(`Could not start mnemo: ${err.message}\n`);
+    // A bad rename-command line is a config file error, reported like every other one.
+    if (err instanceof ConfigLoadError) process.stderr.write(`${err.message}\n`);
+    else process.stderr.write(`Could not start mnemo: ${err.message}\n`);
     process.exit(1);
   });
 

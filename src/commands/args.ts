@@ -48,16 +48,44 @@ export function parseDouble(s: string): number | null {
   const m = HEX.exec(s);
   if (m !== null) {
     const [, sign, digits, exp] = m as unknown as [string, string, string, string | undefined];
-    const dot = digits.indexOf('.');
-    const intPart = dot < 0 ? digits : digits.slice(0, dot);
-    const frac = dot < 0 ? '' : digits.slice(dot + 1);
-    let v = 0;
-    for (const ch of intPart + frac) v = v * 16 + Number.parseInt(ch, 16);
-    v *= 2 ** (Number(exp ?? '0') - 4 * frac.length);
-    if (!Number.isFinite(v)) return null;
-    return sign === '-' ? -v : v;
+    const v = hexFloat(sign === '-', digits, Number(exp ?? '0'));
+    if (!Number.isFinite(v)) return null; // ERANGE overflow
+    if (v === 0 && /[1-9a-fA-F]/.test(digits)) return null; // ERANGE underflow
+    return v;
   }
   return null;
+}
+
+/**
+ * The double nearest to `digits` (hexadecimal, maybe with a '.') times 2^`exp`, rounded once,
+ * half to even, as glibc's strtod rounds a hex float: ±0 on underflow, ±Infinity on overflow.
+ * (Scaling a rounded mantissa by a power of two would round twice, and 2^exp alone underflows
+ * below 2^-1074 where the product is still representable.)
+ */
+export function hexFloat(negative: boolean, digits: string, exp: number): number {
+  const dot = digits.indexOf('.');
+  let m = BigInt(`0x0${dot < 0 ? digits : digits.slice(0, dot) + digits.slice(dot + 1)}`);
+  let e = exp - 4 * (dot < 0 ? 0 : digits.length - dot - 1);
+  let v = 0;
+  if (m !== 0n) {
+    // Binary exponent of the leading bit; below -1076 even rounding up cannot reach 2^-1074.
+    const top = m.toString(2).length - 1 + e;
+    if (top > 1023) v = Number.POSITIVE_INFINITY;
+    else if (top >= -1076) {
+      // The result's last bit: 53 significant bits, or the subnormal quantum 2^-1074.
+      const q = Math.max(top - 52, -1074);
+      if (e < q) {
+        const shift = BigInt(q - e);
+        const rest = m & ((1n << shift) - 1n);
+        const half = 1n << (shift - 1n);
+        m >>= shift;
+        if (rest > half || (rest === half && (m & 1n) === 1n)) m += 1n;
+        e = q;
+      }
+      v = Number(m) * 2 ** e;
+    }
+  }
+  return negative ? -v : v;
 }
 
 export function doubleArg(s: string, error: string = E.NOT_FLOAT): number {

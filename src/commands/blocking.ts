@@ -131,7 +131,9 @@ export class BlockingRegistry {
         if (list === undefined) continue;
         for (const c of [...list]) {
           if (c.blocked === null) continue;
-          if (!c.blocked.retry(key)) break;
+          // Not served (the key holds another type than this waiter pops, or is empty now):
+          // the next waiter may be of the other kind, as Redis skips by block type.
+          if (!c.blocked.retry(key)) continue;
           this.release(c);
         }
       }

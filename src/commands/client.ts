@@ -134,7 +134,8 @@ export class Client implements Subscriber {
     if (this.conn === null) return;
     const frame = message.frame(this.resp);
     // A message to itself while its reply is being dropped must survive the rollback.
-    if (this.inst.currentClient === this && (this.replyOff || this.replySkip)) (this.mutedPushes ??= []).push(frame);
+    if (this.inst.currentClient === this && (this.replyOff || this.replySkip))
+      (this.mutedPushes ??= []).push(frame);
     else this.conn.pushFrame(frame);
   }
 

@@ -9,7 +9,6 @@
 
 import { NOTIFY } from '../engine/events.js';
 import { globMatch } from '../engine/glob.js';
-import { RespWriter } from '../protocol/resp-writer.js';
 
 /** One published message, with its wire form computed at most once per protocol. */
 export class PubSubMessage {
@@ -27,14 +26,13 @@ export class PubSubMessage {
     const slot = resp === 2 ? 0 : 1;
     let f = this.frames[slot];
     if (f === null) {
-      const w = new RespWriter();
-      w.resp = resp;
-      w.push(this.pattern === null ? 3 : 4);
-      w.bulk(this.kind);
-      if (this.pattern !== null) w.bulk(this.pattern);
-      w.bulk(this.channel);
-      w.bulk(this.payload);
-      f = Buffer.from(w.take());
+      // Built as one binary string and copied once: a RespWriter would allocate its 16 KB
+      // buffer for every message published.
+      let s = this.pattern === null ? `${resp === 2 ? '*' : '>'}3\r\n` : `${resp === 2 ? '*' : '>'}4\r\n`;
+      s += `$${this.kind.length}\r\n${this.kind}\r\n`;
+      if (this.pattern !== null) s += `$${this.pattern.length}\r\n${this.pattern}\r\n`;
+      s += `$${this.channel.length}\r\n${this.channel}\r\n$${this.payload.length}\r\n${this.payload}\r\n`;
+      f = Buffer.from(s, 'latin1');
       this.frames[slot] = f;
     }
     return f;

@@ -62,6 +62,21 @@ export class CommandTable {
     return true;
   }
 
+  /**
+   * A `rename-command <from> <to>` line of the config file, as Redis's loadServerConfig applies
+   * it: returns its error text, or undefined once done. Names compare case-insensitively; the
+   * old name is dropped before the new one is added, so renaming a command to itself works.
+   */
+  renameFromConfig(from: string, to: string): string | undefined {
+    const key = from.toLowerCase();
+    if (!this.byName.has(key)) return 'No such command in rename-command';
+    if (to !== '' && to.toLowerCase() !== key && this.byName.has(to.toLowerCase())) {
+      return 'Target command name already exists';
+    }
+    this.rename(from, to);
+    return undefined;
+  }
+
   /** Every command and subcommand (for INFO commandstats, COMMAND DOCS). */
   *everything(): Iterable<Command> {
     for (const cmd of this.all) {

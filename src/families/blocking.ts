@@ -12,6 +12,7 @@ import { ReplyError } from '../commands/errors.js';
 import type { CommandSpec } from '../commands/spec.js';
 import { ListValue } from '../engine/values/list.js';
 import { isFiniteLongDouble, type LongDouble, parseLongDouble } from '../engine/values/longdouble.js';
+import { ZSetValue } from '../engine/values/zset.js';
 import { writableList } from './common.js';
 import { command, genericGetKeys, keyNum, keyRange } from './define.js';
 import { listElementsRemoved, listEndArg, lmoveGeneric, mpopArgs, popRangeWithKey } from './lists.js';
@@ -203,7 +204,16 @@ function blmpopCommand(c: Client, argv: string[]): void {
   });
 }
 
-/** Pops from the first non-empty sorted set among `keys` (genericZpopCommand's blocking use). */
+/** Pops from `z` under `key` and replies (genericZpopCommand's blocking use). */
+function zpopFrom(c: Client, key: string, z: ZSetValue, max: boolean, count: number, nested: boolean): void {
+  const n = Math.min(count === -1 ? 1 : count, z.size);
+  zpopAndReply(c, key, z, max, count === -1 ? 1 : count, nested ? 'keyed-nested' : 'keyed-flat');
+  // Propagated as ZPOPMIN/ZPOPMAX, as Redis does.
+  const op = max ? 'ZPOPMAX' : 'ZPOPMIN';
+  c.rewriteCommand(count === -1 ? [op, key] : [op, key, String(n)]);
+}
+
+/** Pops from the first non-empty sorted set among `keys`. */
 function zpopFirst(
   c: Client,
   keys: readonly string[],
@@ -214,14 +224,18 @@ function zpopFirst(
   for (const key of keys) {
     const z = writableZSet(c, key);
     if (z === undefined || z.size === 0) continue;
-    const n = Math.min(count === -1 ? 1 : count, z.size);
-    zpopAndReply(c, key, z, max, count === -1 ? 1 : count, nested ? 'keyed-nested' : 'keyed-flat');
-    // Propagated as ZPOPMIN/ZPOPMAX, as Redis does.
-    const op = max ? 'ZPOPMAX' : 'ZPOPMIN';
-    c.rewriteCommand(count === -1 ? [op, key] : [op, key, String(n)]);
+    zpopFrom(c, key, z, max, count, nested);
     return true;
   }
   return false;
+}
+
+/** Like readyList: a sorted-set waiter is served from the ready key, and only from a sorted set. */
+function zpopReady(c: Client, key: string, max: boolean, count: number, nested: boolean): boolean {
+  const v = c.db.get(key);
+  if (!(v instanceof ZSetValue) || v.size === 0) return false;
+  zpopFrom(c, key, v, max, count, nested);
+  return true;
 }
 
 function bzpopCommand(c: Client, argv: string[], max: boolean): void {
@@ -232,7 +246,7 @@ function bzpopCommand(c: Client, argv: string[], max: boolean): void {
     c.reply.nilArray();
     return;
   }
-  blockOn(c, keys, timeout, () => zpopFirst(c, keys, max, -1, false));
+  blockOn(c, keys, timeout, (key) => zpopReady(c, key, max, -1, false));
 }
 
 function bzmpopCommand(c: Client, argv: string[]): void {
@@ -243,7 +257,7 @@ function bzmpopCommand(c: Client, argv: string[]): void {
     c.reply.nilArray();
     return;
   }
-  blockOn(c, keys, timeout, () => zpopFirst(c, keys, max, count, true));
+  blockOn(c, keys, timeout, (key) => zpopReady(c, key, max, count, true));
 }
 
 const Z = { group: 'sorted-set', acl: 'sortedset' } as const;

@@ -11,7 +11,7 @@ import type { CommandSpec } from '../commands/spec.js';
 import { NOTIFY } from '../engine/events.js';
 import { decodeDumpPayload, RdbError } from '../persistence/rdb/decoder.js';
 import { dumpPayload } from '../persistence/rdb/encoder.js';
-import { touched } from './common.js';
+import { msArg, touched } from './common.js';
 import { command, keyRange } from './define.js';
 
 function dumpCommand(c: Client, argv: string[]): void {
@@ -66,7 +66,8 @@ function restoreCommand(c: Client, argv: string[]): void {
   }
   const deleted = replace && c.db.delete(key);
   if (ttl !== 0 && !absttl) ttl += c.inst.ks.now;
-  if (ttl !== 0 && ttl <= c.inst.ks.now) {
+  // checkAlreadyExpired: while the AOF loads, a past time is set rather than dropping the key.
+  if (ttl !== 0 && ttl <= c.inst.ks.now && !c.inst.ks.loading) {
     // Already expired: the key is not created (and a replaced one is just deleted).
     if (deleted) {
       c.rewriteCommand(['DEL', key]);
@@ -79,7 +80,7 @@ function restoreCommand(c: Client, argv: string[]): void {
   if (ttl !== 0) {
     c.db.setExpire(key, ttl);
     // Propagated with an absolute time, so a replay restores the same deadline.
-    if (!absttl) c.rewriteCommand([...argv.slice(0, 2), String(ttl), ...argv.slice(3), 'ABSTTL']);
+    if (!absttl) c.rewriteCommand([...argv.slice(0, 2), msArg(ttl), ...argv.slice(3), 'ABSTTL']);
   }
   if (idle >= 0) c.db.setIdleSeconds(key, idle);
   touched(c, key, NOTIFY.GENERIC, 'restore');

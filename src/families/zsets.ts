@@ -15,7 +15,7 @@
  * the reply in the requested shape and does the bookkeeping.
  */
 
-import { doubleArg, int64Arg, intArg, isWord, parseDouble, syntaxError } from '../commands/args.js';
+import { doubleArg, hexFloat, int64Arg, intArg, isWord, parseDouble, syntaxError } from '../commands/args.js';
 import type { Client } from '../commands/client.js';
 import { ReplyError } from '../commands/errors.js';
 import type { CommandSpec } from '../commands/spec.js';
@@ -80,14 +80,7 @@ function strtodWhole(arg: string): number | null {
   if (DECIMAL.test(body)) return Number(body);
   if (INF.test(body)) return body.charCodeAt(0) === 45 ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
   const m = HEX.exec(body);
-  if (m !== null) {
-    const digits = m[2]!;
-    const dot = digits.indexOf('.');
-    const frac = dot < 0 ? 0 : digits.length - dot - 1;
-    const mant = BigInt(`0x0${digits.replace('.', '')}`);
-    const v = Number(mant) * 2 ** (Number(m[3] ?? '0') - 4 * frac);
-    return m[1] === '-' ? -v : v;
-  }
+  if (m !== null) return hexFloat(m[1] === '-', m[2]!, Number(m[3] ?? '0'));
   return null;
 }
 

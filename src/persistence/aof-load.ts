@@ -95,6 +95,12 @@ export class FileReader {
     }
   }
 
+  /** The next byte without consuming it, or -1 at the end of the file. */
+  peek(): number {
+    if (this.pos >= this.buf.length && !this.fill(1)) return -1;
+    return this.buf[this.pos]!;
+  }
+
   /** fread: `n` bytes, or fewer at the end of the file. */
   fread(n: number): Buffer {
     while (this.buf.length - this.pos < n) {
@@ -327,7 +333,9 @@ class Replayer {
     const sig = Buffer.alloc(5);
     if (readSync(fd, sig, 0, 5, 0) === 5 && sig.latin1Slice() === 'REDIS') {
       const oldStyle = name === ctx.filename;
-      ctx.log.notice(oldStyle ? 'Reading RDB preamble from AOF file...' : 'Reading RDB base file on AOF loading...');
+      ctx.log.notice(
+        oldStyle ? 'Reading RDB preamble from AOF file...' : 'Reading RDB base file on AOF loading...',
+      );
       start = this.loadRdb(fd, name, path, oldStyle);
       if (oldStyle) ctx.log.notice('Reading the remaining AOF tail...');
     }
@@ -387,7 +395,9 @@ class Replayer {
       const cmd = commands.lookup(argv[0]!);
       if (cmd === undefined) {
         ctx.log.warning(`Unknown command '${argv[0]}' reading the append only file ${name}`);
-        throw new AofLoadError(`Unknown command '${argv[0]}' reading the append only file ${path} at offset ${lineStart}`);
+        throw new AofLoadError(
+          `Unknown command '${argv[0]}' reading the append only file ${path} at offset ${lineStart}`,
+        );
       }
       if (cmd.parent === null && cmd.name === 'multi') validBeforeMulti = validUpTo;
       reply.errors.length = 0;
@@ -464,6 +474,14 @@ class Replayer {
           if (rec.expireMs !== undefined) db.setExpire(rec.key, rec.expireMs);
           loaded++;
         } else if (rec.kind === 'function') functions++;
+        else if (rec.kind === 'aux') {
+          // rdbLoadRio's log lines for the aux fields it understands.
+          if (rec.key === 'redis-ver') ctx.log.notice(`Loading RDB produced by version ${rec.value}`);
+          else if (rec.key === 'ctime') {
+            const age = Math.floor(Date.now() / 1000) - Number(rec.value);
+            if (Number.isFinite(age)) ctx.log.notice(`RDB age ${Math.max(0, age)} seconds`);
+          } else if (rec.key === 'aof-base' && rec.value === '1') ctx.log.notice('RDB is base AOF');
+        }
       }
     };
     try {
@@ -487,7 +505,9 @@ class Replayer {
       throw new AofLoadError(`Error reading the RDB part of ${path}: ${errnoText(err)}`);
     }
     if (functions > 0) {
-      ctx.log.warning(`${functions} function libraries in ${name} were skipped: mnemo has no FUNCTION support`);
+      ctx.log.warning(
+        `${functions} function libraries in ${name} were skipped: mnemo has no FUNCTION support`,
+      );
     }
     ctx.log.notice(`Done loading RDB, keys loaded: ${loaded}, keys expired: 0.`);
     return reader.offset;

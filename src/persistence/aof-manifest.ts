@@ -161,7 +161,8 @@ export function parseManifest(text: string): AofManifest {
     linenum++;
     if (buf.startsWith('#')) continue;
     const line = buf.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
-    if (!buf.includes('\n')) throw new ManifestError('The AOF manifest file contains too long line', linenum, null);
+    if (!buf.includes('\n'))
+      throw new ManifestError('The AOF manifest file contains too long line', linenum, null);
     if (line.length === 0) throw new ManifestError('Invalid AOF manifest file format', linenum, line);
     const argv = splitArgs(line);
     if (argv === null || argv.length < 6 || argv.length % 2 !== 0)
@@ -174,7 +175,8 @@ export function parseManifest(text: string): AofManifest {
       const v = argv[i + 1]!;
       if (k === 'file') {
         name = v;
-        if (!isBaseName(name)) throw new ManifestError("File can't be a path, just a filename", linenum, line);
+        if (!isBaseName(name))
+          throw new ManifestError("File can't be a path, just a filename", linenum, line);
       } else if (k === 'seq') seq = atoll(v);
       else if (k === 'type') type = v.slice(0, 1);
     }

@@ -11,6 +11,7 @@
 
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { open as openAsync } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Keyspace } from '../engine/keyspace.js';
 import { Snapshot } from '../engine/snapshot.js';
 import { HashValue } from '../engine/values/hash.js';
@@ -22,7 +23,6 @@ import { ZSetValue } from '../engine/values/zset.js';
 import { formatDouble17g } from '../protocol/reply.js';
 import { fsyncDirectory } from './aof-manifest.js';
 import { BackgroundSave, type SaveOptions, saveRdbSync } from './rdb-file.js';
-import { dirname } from 'node:path';
 
 /** AOF_REWRITE_ITEMS_PER_CMD: elements per RPUSH/SADD/ZADD/HMSET in a rewritten file. */
 const ITEMS_PER_CMD = 64;
@@ -58,7 +58,7 @@ export function encodeEntry(key: string, value: Value, expireAt: number | undefi
       left--;
     });
   };
-  if (typeof value !== 'object' || !('type' in value) || value.type === 'string') {
+  if (typeof value !== 'object' || value.type === 'string') {
     out += `*3\r\n$3\r\nSET\r\n${k}${bulk(stringOf(value as StringValue))}`;
   } else if (value instanceof ListValue) {
     batched('RPUSH', value.length, 1, (emit) => value.forRange(0, value.length - 1, (e) => emit(bulk(e))));
@@ -74,7 +74,11 @@ export function encodeEntry(key: string, value: Value, expireAt: number | undefi
       }),
     );
   } else if (value instanceof HashValue) {
-    batched('HMSET', value.size, 2, (emit) => value.forEach((f, v) => emit(bulk(f) + bulk(v))));
+    batched('HMSET', value.size, 2, (emit) => {
+      value.forEach((f, v) => {
+        emit(bulk(f) + bulk(v));
+      });
+    });
   }
   if (expireAt !== undefined) {
     const ms = expireAt >= 2 ** 63 ? '9223372036854775807' : BigInt(Math.trunc(expireAt)).toString();

@@ -1,8 +1,10 @@
 /**
- * Persistence for a running server: loading the dataset at start-up, SAVE, BGSAVE (and its
- * SCHEDULE form), `save <seconds> <changes>` points checked from the cron, saving at SHUTDOWN
- * and after FLUSHALL when save points exist, and the INFO persistence fields, with Redis 7.0's
- * rules and replies. The append-only file plugs in here too.
+ * Persistence for a running server: loading the dataset at start-up (the append-only file when
+ * appendonly is yes, else the RDB file), SAVE, BGSAVE (and its SCHEDULE form), `save <seconds>
+ * <changes>` points checked from the cron, BGREWRITEAOF and the automatic AOF rewrite (never
+ * overlapping a BGSAVE: one "child" at a time, as in Redis), CONFIG SET appendonly, saving and
+ * flushing at SHUTDOWN, after FLUSHALL when save points exist, and the INFO persistence fields,
+ * with Redis 7.0's rules and replies. The AOF itself lives in aof.ts.
  */
 
 import { existsSync } from 'node:fs';
@@ -10,6 +12,7 @@ import { resolve } from 'node:path';
 import type { Instance, PersistenceHooks } from '../commands/instance.js';
 import { usedMemory } from '../commands/instance.js';
 import type { Logger } from '../server/log.js';
+import { AppendOnlyFile } from './aof.js';
 import { BackgroundSave, loadRdbFile, type SaveOptions, saveRdbSync } from './rdb-file.js';
 
 /** CONFIG_BGSAVE_RETRY_DELAY: seconds before a failed background save is retried by save points. */
@@ -26,6 +29,7 @@ export class Persistence implements PersistenceHooks {
   private lastLoad = { loaded: 0, expired: 0 };
   /** Longest event-loop slice a background save took (ms), for INFO and the benchmark. */
   longestSaveSliceMs = 0;
+  readonly aof: AppendOnlyFile;
 
   constructor(
     private readonly inst: Instance,
@@ -33,6 +37,32 @@ export class Persistence implements PersistenceHooks {
   ) {
     inst.persistence = this;
     inst.cronHooks.push(() => this.cron());
+    this.aof = new AppendOnlyFile({
+      inst,
+      log,
+      bgsaveRunning: () => this.bg !== null,
+      rdbSaveOptions: () => this.saveOptions(),
+      rdbLoadLimits: () => this.loadLimits(),
+    });
+    // updateAppendonly: CONFIG SET appendonly starts (with a rewrite) or stops the AOF.
+    inst.config.addValidator('appendonly', (v) => {
+      if (v === 'no') this.aof.stop();
+      else if (!this.aof.start(this.inExec())) return 'Unable to turn on AOF. Check server logs.';
+      return undefined;
+    });
+    inst.config.onChange('aof-disable-auto-gc', (v) => {
+      if (v === 'no') this.aof.deleteHistory();
+    });
+  }
+
+  /** Redis's server.in_exec: the running command is inside EXEC. */
+  private inExec(): boolean {
+    return this.inst.currentClient?.multi != null;
+  }
+
+  /** What start-up loads: the AOF directory with appendonly yes, else the RDB file. */
+  get loadSource(): string {
+    return this.inst.config.bool('appendonly') ? this.aof.aofDir : this.rdbPath;
   }
 
   /** Where the RDB file lives: `dir`/`dbfilename`. */
@@ -63,8 +93,17 @@ export class Persistence implements PersistenceHooks {
     };
   }
 
-  /** Start-up: loads the RDB file if there is one (the AOF, when enabled, takes precedence). */
+  /**
+   * Start-up: with appendonly yes the AOF alone is loaded (even when it does not exist and a
+   * dump.rdb does, as in Redis), else the RDB file if there is one.
+   */
   loadAtStartup(): void {
+    if (this.inst.config.bool('appendonly')) {
+      this.aof.loadAtStartup();
+      // Replaying went through dispatch(): a fresh server has run no commands yet.
+      this.inst.resetStats();
+      return;
+    }
     const path = this.rdbPath;
     if (!existsSync(path)) return;
     const start = performance.now();
@@ -119,13 +158,13 @@ export class Persistence implements PersistenceHooks {
     return { ok: 'Background saving started' };
   }
 
-  /** Hook for the AOF rewrite, which must not overlap a background save. */
+  /** The AOF rewrite, which must not overlap a background save. */
   aofRewriteRunning(): boolean {
-    return false;
+    return this.aof.rewriteRunning;
   }
 
   bgrewriteaof(): { ok: string } | { error: string } {
-    return { error: 'ERR Append only file is not available yet' };
+    return this.aof.bgrewriteaof(this.inExec());
   }
 
   get bgsaveInProgress(): boolean {
@@ -168,31 +207,44 @@ export class Persistence implements PersistenceHooks {
     return this.inst.config.savePoints().length > 0;
   }
 
-  /** serverCron's part: scheduled BGSAVE, then the save points. */
+  /**
+   * serverCron's part, in its order: a scheduled AOF rewrite, then (nothing running) the save
+   * points and the automatic AOF rewrite, the AOF's own flush duties, and a scheduled BGSAVE.
+   */
   private cron(): void {
-    if (this.bg !== null || this.aofRewriteRunning()) return;
-    if (this.bgScheduled) {
+    const aof = this.aof;
+    const busy = () => this.bg !== null || aof.rewriteRunning;
+    if (!busy() && aof.rewriteScheduled && !aof.rewriteLimited()) aof.startRewrite();
+    if (!busy()) {
+      const now = Date.now();
+      const dirty = this.inst.dirty;
+      for (const sp of this.inst.config.savePoints()) {
+        const due =
+          dirty >= sp.changes &&
+          (now - this.inst.lastSave) / 1000 > sp.seconds &&
+          ((now - this.lastBgsaveTry) / 1000 > BGSAVE_RETRY_DELAY || this.lastBgsaveOk);
+        if (due) {
+          this.log.notice(`${sp.changes} changes in ${sp.seconds} seconds. Saving...`);
+          this.startBackgroundSave();
+          break;
+        }
+      }
+      if (!busy()) aof.maybeAutoRewrite();
+    }
+    aof.cron();
+    if (!busy() && this.bgScheduled) {
       this.bgScheduled = false;
       this.startBackgroundSave();
-      return;
-    }
-    const now = Date.now();
-    const dirty = this.inst.dirty;
-    for (const sp of this.inst.config.savePoints()) {
-      const due =
-        dirty >= sp.changes &&
-        (now - this.inst.lastSave) / 1000 > sp.seconds &&
-        ((now - this.lastBgsaveTry) / 1000 > BGSAVE_RETRY_DELAY || this.lastBgsaveOk);
-      if (due) {
-        this.log.notice(`${sp.changes} changes in ${sp.seconds} seconds. Saving...`);
-        this.startBackgroundSave();
-        return;
-      }
     }
   }
 
-  /** SHUTDOWN / SIGTERM: save synchronously when asked to, or by default when save points exist. */
-  saveOnShutdown(save: boolean | null): string | undefined {
+  /**
+   * SHUTDOWN / SIGTERM (prepareForShutdown): the AOF is flushed and fsynced (a rewrite killed),
+   * then the RDB is saved synchronously when asked to, or by default when save points exist.
+   */
+  saveOnShutdown(save: boolean | null, force = false): string | undefined {
+    const aofErr = this.aof.shutdown(force);
+    if (aofErr !== undefined) return aofErr;
     const wanted = save === true || (save === null && this.hasSavePoints());
     if (!wanted) return undefined;
     if (this.bg !== null) {
@@ -209,20 +261,26 @@ export class Persistence implements PersistenceHooks {
     }
   }
 
+  /** The server stops: the AOF is flushed, fsynced and closed; a background save is abandoned. */
+  close(): void {
+    this.aof.close();
+  }
+
   info(): Array<[string, string | number]> {
     const bg = this.bg;
+    // A running AOF rewrite reports its progress in the same fields as a BGSAVE (one child).
+    const rw = this.aof.rewriteProgress;
+    const processed = bg?.keysProcessed ?? rw?.processed ?? 0;
+    const total = bg?.keysTotal ?? rw?.total ?? 0;
     return [
       ['loading', 0],
       ['async_loading', 0],
       ['current_cow_peak', 0],
       ['current_cow_size', 0],
       ['current_cow_size_age', 0],
-      [
-        'current_fork_perc',
-        bg === null ? '0.00' : ((bg.keysProcessed * 100) / Math.max(1, bg.keysTotal)).toFixed(2),
-      ],
-      ['current_save_keys_processed', bg?.keysProcessed ?? 0],
-      ['current_save_keys_total', bg?.keysTotal ?? 0],
+      ['current_fork_perc', total === 0 ? '0.00' : ((processed * 100) / total).toFixed(2)],
+      ['current_save_keys_processed', processed],
+      ['current_save_keys_total', total],
       ['rdb_changes_since_last_save', this.inst.dirty],
       ['rdb_bgsave_in_progress', bg === null ? 0 : 1],
       ['rdb_last_save_time', Math.floor(this.inst.lastSave / 1000)],
@@ -233,7 +291,10 @@ export class Persistence implements PersistenceHooks {
       ['rdb_last_cow_size', 0],
       ['rdb_last_load_keys_expired', this.lastLoad.expired],
       ['rdb_last_load_keys_loaded', this.lastLoad.loaded],
+      ...this.aof.info(),
+      // mnemo's own: the longest event-loop slice spent on a BGSAVE / an AOF rewrite (the stall).
       ['rdb_longest_save_slice_ms', this.longestSaveSliceMs.toFixed(2)],
+      ['aof_longest_rewrite_slice_ms', this.aof.longestRewriteSliceMs.toFixed(2)],
     ];
   }
 }

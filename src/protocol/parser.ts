@@ -54,7 +54,21 @@ export class RequestParser {
   private big: Buffer | null = null;
   private bigFill = 0;
 
+  /**
+   * The client has not authenticated while the default user needs a password (Redis's
+   * authRequired()): requests are limited to 10 arguments of at most 16384 bytes each, so an
+   * unauthenticated stranger cannot make the server allocate for a huge command. The connection
+   * refreshes it before each command.
+   */
+  authRequired = false;
+
   constructor(public limits: ParserLimits) {}
+
+  /** The first `max` bytes not yet parsed (the query-buffer-limit log line shows them). */
+  pendingHead(max: number): Buffer {
+    if (this.big !== null) return this.big.subarray(0, Math.min(this.bigFill, max));
+    return this.buf.subarray(this.pos, Math.min(this.buf.length, this.pos + max));
+  }
 
   /** Bytes received but not yet turned into a command (CLIENT LIST's qbuf). */
   get pendingBytes(): number {
@@ -145,6 +159,7 @@ export class RequestParser {
       if (Number.isNaN(count) || count > (this.limits.maxMultibulk ?? INT_MAX)) {
         throw new ProtocolError('invalid multibulk length');
       }
+      if (count > 10 && this.authRequired) throw new ProtocolError('unauthenticated multibulk length');
       this.pos = cr + 2;
       if (count <= 0) return [];
       this.remaining = count;
@@ -175,6 +190,7 @@ export class RequestParser {
         if (Number.isNaN(len) || len < 0 || len > this.limits.maxBulkLen) {
           throw new ProtocolError('invalid bulk length');
         }
+        if (len > 16384 && this.authRequired) throw new ProtocolError('unauthenticated bulk length');
         if (len > MAX_STRING)
           throw new ProtocolError('bulk length exceeds the largest string mnemo can hold');
         this.pos = cr + 2;

@@ -12,7 +12,15 @@ import { dispatch } from '../commands/dispatch.js';
 import type { Instance } from '../commands/instance.js';
 import { type ParserLimits, ProtocolError, RequestParser } from '../protocol/parser.js';
 import { RespWriter } from '../protocol/resp-writer.js';
+import { authRequired, queryBufferLimitLog } from './limits.js';
 import type { Logger } from './log.js';
+
+/**
+ * Replies gathered from one read are written once; past this many bytes they are written at
+ * once, so that a pipeline of GETs of big values cannot pile up gigabytes before the socket
+ * says it is full and reading stops.
+ */
+const FLUSH_AT = 1 << 20;
 
 export class ClientConnection implements Connection {
   readonly client: Client;
@@ -99,6 +107,13 @@ export class ClientConnection implements Connection {
     this.client.netIn += chunk.length;
     this.client.lastInteraction = inst.ks.clock.now();
     this.parser.push(chunk);
+    // readQueryFromClient: unparsed input over client-query-buffer-limit (a blocked client that
+    // keeps sending, a bulk bigger than the limit) closes the client, without a reply.
+    if (this.parser.pendingBytes > inst.config.number('client-query-buffer-limit')) {
+      this.log.warning(queryBufferLimitLog(this.client, inst.ks.clock.now(), this.parser.pendingHead(64)));
+      this.close(false);
+      return;
+    }
     this.processInput();
   }
 
@@ -113,6 +128,7 @@ export class ClientConnection implements Connection {
     }
     while (!this.paused && !this.closing && client.blocked === null && client.postponed === null) {
       let argv: string[] | null;
+      parser.authRequired = !client.authenticated && authRequired(client);
       try {
         argv = parser.next();
       } catch (err) {
@@ -132,6 +148,7 @@ export class ClientConnection implements Connection {
         this.socket.end(() => this.socket.destroy());
         return;
       }
+      if (this.writer.len > FLUSH_AT) this.flush();
     }
     this.flush();
   }

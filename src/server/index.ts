@@ -1,24 +1,43 @@
 /**
  * The network server: listens on the configured addresses, turns each accepted socket into a
- * ClientConnection on one shared Instance, enforces maxclients, and shuts down cleanly (stop
- * accepting, flush every client's pending replies, close). This module and its neighbours are
- * the only code that touches node:net.
+ * ClientConnection on one shared Instance, enforces maxclients and protected mode, serves TLS
+ * beside (or instead of) plain TCP on `tls-port`, applies rename-command, and shuts down cleanly
+ * (stop accepting, flush every client's pending replies, close). This module and its
+ * neighbours are the only code that touches node:net and node:tls.
  */
 
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { Instance } from '../commands/instance.js';
-import { Config, MNEMO_VERSION } from '../config/config.js';
+import { Config, ConfigLoadError, type Directive, MNEMO_VERSION } from '../config/config.js';
 import type { Clock } from '../engine/clock.js';
 import { allCommands } from '../families/index.js';
 
 import { Persistence } from '../persistence/manager.js';
 import { ClientConnection } from './connection.js';
+import { MAXCLIENTS_REACHED, PROTECTED_MODE_DENIED, protectedModeDenies, refuseSocket } from './limits.js';
 import { Logger } from './log.js';
+import {
+  opensslErrorText,
+  TLS_CONFIG_FAILED,
+  TLS_PARAMS,
+  TlsConfigError,
+  TlsSessionCache,
+  type TlsSettings,
+  tlsSettings,
+} from './tls.js';
 
 export interface ServerOptions {
-  /** TCP port; 0 picks a free one. Defaults to the config's `port`. */
-  port?: number;
+  /**
+   * TCP port; 0 picks a free one; null: no plain TCP listener. Defaults to the config's `port`,
+   * where 0 means none when `tls-port` is set (as in Redis) and a free port otherwise.
+   */
+  port?: number | null;
+  /** TLS port; 0 picks a free one. Defaults to the config's `tls-port` (0 there: no TLS). */
+  tlsPort?: number;
+  /** The config file's `rename-command` lines (loadConfig's `deferred`), applied at start-up. */
+  commandRenames?: readonly Directive[];
   /** Address(es) to bind. Defaults to the config's `bind`. */
   host?: string | string[];
   config?: Config;
@@ -33,7 +52,10 @@ export interface ServerOptions {
 
 export interface RunningServer {
   host: string;
+  /** The plain TCP port, 0 when there is no plain listener. */
   port: number;
+  /** The TLS port, 0 when there is no TLS listener. */
+  tlsPort: number;
   instance: Instance;
   persistence: Persistence;
   /** Stops accepting, sends pending replies, closes every connection. Does not save. */
@@ -82,12 +104,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     commands: allCommands,
     ...(options.clock ? { clock: options.clock } : {}),
   });
+  for (const d of options.commandRenames ?? []) {
+    if (d.name !== 'rename-command' || d.args.length !== 2) continue;
+    const err = instance.commands.renameFromConfig(d.args[0]!, d.args[1]!);
+    if (err !== undefined) {
+      instance.close();
+      throw new ConfigLoadError(err, d.line, d.raw);
+    }
+  }
   const persistence = new Persistence(instance, log);
   try {
     persistence.loadAtStartup();
   } catch (err) {
     instance.close();
-    throw new Error(`Fatal error loading the DB (${persistence.rdbPath}): ${(err as Error).message}`);
+    throw new Error(`Fatal error loading the DB (${persistence.loadSource}): ${(err as Error).message}`);
   }
   const connections = new Set<ClientConnection>();
   // One limits object shared by every parser, so CONFIG SET proto-max-bulk-len applies at once.
@@ -115,51 +145,155 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
   });
   const servers: Server[] = [];
-  let port = options.port ?? config.number('port');
+  const tlsServers: Server[] = [];
+  const tlsWanted =
+    options.tlsPort ?? (config.number('tls-port') === 0 ? undefined : config.number('tls-port'));
+  const plainWanted =
+    options.port === null
+      ? undefined
+      : (options.port ??
+        (config.number('port') === 0 && tlsWanted !== undefined ? undefined : config.number('port')));
   let closed = false;
 
-  const onConnection = (socket: Socket) => {
-    if (connections.size >= config.number('maxclients')) {
+  /** A socket past the maxclients check: protected mode, then a client. */
+  const admit = (socket: Socket) => {
+    if (protectedModeDenies(config, socket.remoteAddress)) {
       instance.stats.rejectedConnections++;
-      socket.end('-ERR max number of clients reached\r\n');
-      socket.on('error', () => {});
+      refuseSocket(socket, PROTECTED_MODE_DENIED);
       return;
     }
     const conn = new ClientConnection(socket, instance, log, (c) => connections.delete(c), limits);
     connections.add(conn);
   };
 
+  const onConnection = (socket: Socket) => {
+    if (connections.size >= config.number('maxclients')) {
+      instance.stats.rejectedConnections++;
+      refuseSocket(socket, MAXCLIENTS_REACHED);
+      return;
+    }
+    admit(socket);
+  };
+
+  // TLS: configured (and checked) before anything listens, as Redis's initListeners does.
+  let tls: TlsSettings | null = null;
+  const sessions = new TlsSessionCache(config);
+  /** Raw sockets whose TLS handshake is under way: they count against maxclients. */
+  const handshaking = new Set<Socket>();
+  if (tlsWanted !== undefined) {
+    try {
+      tls = tlsSettings(config);
+    } catch (err) {
+      if (!(err instanceof TlsConfigError)) throw err;
+      log.warning(err.message);
+      log.warning(TLS_CONFIG_FAILED);
+      instance.close();
+      throw new Error(`${err.message} ${TLS_CONFIG_FAILED}`);
+    }
+    // CONFIG SET of tls-* rebuilds the context once per command (several may change at once);
+    // a bad configuration is logged and the current one stays.
+    let reloadQueued = false;
+    const reload = () => {
+      if (reloadQueued) return;
+      reloadQueued = true;
+      queueMicrotask(() => {
+        reloadQueued = false;
+        try {
+          const next = tlsSettings(config);
+          for (const srv of tlsServers)
+            (srv as ReturnType<typeof createTlsServer>).setSecureContext(next.options);
+          tls = next;
+          sessions.clear();
+        } catch (err) {
+          if (!(err instanceof TlsConfigError)) throw err;
+          log.warning(err.message);
+          log.warning('Unable to update TLS configuration. Check server logs.');
+        }
+      });
+    };
+    for (const name of TLS_PARAMS) config.onChange(name, reload);
+  }
+  const onTlsRaw = (raw: Socket) => {
+    // Admission before the handshake (Redis's acceptCommonHandler): nothing can be written yet.
+    if (connections.size + handshaking.size >= config.number('maxclients')) {
+      instance.stats.rejectedConnections++;
+      raw.on('error', () => {});
+      raw.destroy();
+      return;
+    }
+    handshaking.add(raw);
+    raw.once('close', () => handshaking.delete(raw));
+  };
+  const onSecure = (socket: TLSSocket) => {
+    handshaking.delete((socket as unknown as { _parent: Socket })._parent);
+    // tls-auth-clients optional: no certificate is fine, a certificate that fails is not.
+    if (
+      tls?.authClients === 'optional' &&
+      !socket.authorized &&
+      Object.keys(socket.getPeerCertificate()).length > 0
+    ) {
+      log.warning(`Error accepting a client connection: ${String(socket.authorizationError)}`);
+      socket.on('error', () => {});
+      socket.destroy();
+      return;
+    }
+    admit(socket);
+  };
+
   const addresses = bindAddresses(options.host ?? config.string('bind'));
   let firstHost = '';
-  for (const { host, optional } of addresses) {
-    const server = createServer({ noDelay: true }, onConnection);
-    try {
-      await listen(server, port, host);
-    } catch (err) {
-      if (optional) continue;
-      for (const s of servers) s.close();
-      instance.close();
-      throw err;
+  const kinds: Array<{ tls: boolean; port: number; list: Server[] }> = [];
+  if (plainWanted !== undefined) kinds.push({ tls: false, port: plainWanted, list: servers });
+  if (tlsWanted !== undefined) kinds.push({ tls: true, port: tlsWanted, list: tlsServers });
+  for (const kind of kinds) {
+    for (const { host, optional } of addresses) {
+      let server: Server;
+      if (kind.tls) {
+        const srv = createTlsServer(tls!.options, onSecure);
+        srv.on('connection', onTlsRaw);
+        srv.on('tlsClientError', (err, socket) => {
+          handshaking.delete((socket as unknown as { _parent: Socket })._parent);
+          log.warning(`Error accepting a client connection: ${opensslErrorText(err)}`);
+        });
+        sessions.attach(srv);
+        server = srv;
+      } else {
+        server = createServer({ noDelay: true }, onConnection);
+      }
+      try {
+        await listen(server, kind.port, host);
+      } catch (err) {
+        if (optional) continue;
+        for (const s of [...servers, ...tlsServers]) s.close();
+        instance.close();
+        throw err;
+      }
+      server.on('error', (err) => log.warning(`Server error: ${err.message}`));
+      const addr = server.address();
+      if (addr !== null && typeof addr === 'object') {
+        if (kind.port === 0) kind.port = addr.port; // every other address listens on the same port
+        if (firstHost === '') firstHost = addr.address;
+      }
+      kind.list.push(server);
     }
-    server.on('error', (err) => log.warning(`Server error: ${err.message}`));
-    const addr = server.address();
-    if (addr !== null && typeof addr === 'object') {
-      if (port === 0) port = addr.port; // every other address listens on the same port
-      if (firstHost === '') firstHost = addr.address;
-    }
-    servers.push(server);
   }
-  if (servers.length === 0) {
+  if (servers.length + tlsServers.length === 0) {
     instance.close();
     throw new Error(`could not bind any of: ${addresses.map((a) => a.host).join(' ')}`);
   }
+  const port = servers.length > 0 ? kinds[0]!.port : 0;
+  const tlsPort = tlsServers.length > 0 ? kinds[kinds.length - 1]!.port : 0;
 
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
     instance.close();
-    const stopped = Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+    const stopped = Promise.all(
+      [...servers, ...tlsServers].map((s) => new Promise<void>((r) => s.close(() => r()))),
+    );
+    for (const raw of handshaking) raw.destroy();
     for (const conn of connections) conn.shutdown();
+    persistence.close();
     await stopped;
   };
 
@@ -169,7 +303,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     executable: process.argv[1] ?? '',
     shutdown: ({ save, force }) => {
       log.warning('User requested shutdown...');
-      const err = persistence.saveOnShutdown(save);
+      const err = persistence.saveOnShutdown(save, force);
       if (err !== undefined && !force) return err;
       if (options.onShutdown) options.onShutdown();
       else void close();
@@ -206,10 +340,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     },
   };
 
-  const where = servers.map((srv) => {
+  const where = [...servers, ...tlsServers].map((srv) => {
     const a = srv.address();
     if (a === null || typeof a !== 'object') return '';
-    return a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
+    const at = a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
+    return tlsServers.includes(srv) ? `${at} (TLS)` : at;
   });
   log.notice(
     `mnemo ${MNEMO_VERSION} ready to accept connections on ${where.join(', ')} (pid ${process.pid})`,
@@ -220,5 +355,5 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await close();
     return undefined;
   };
-  return { host: firstHost, port, instance, persistence, close, shutdown };
+  return { host: firstHost, port, tlsPort, instance, persistence, close, shutdown };
 }

@@ -16,7 +16,8 @@
  * Separators: sepM/sepS[i] (i >= 1) is a key <= every key under kids[i] and > every key under
  * kids[i-1]. Deletes leave separators alone (they stay valid bounds); splits, merges and
  * rotations set them. Entry 0 of a node, which descents skip, holds the node's own lower bound
- * (its parent's separator for it), read when the node is split or merged into a sibling.
+ * (its parent's separator for it; a placeholder in the leftmost node of a level, which has
+ * none), read when the node is split or merged into its left sibling.
  *
  * The value also carries the encoding Redis 7.0 would use ("listpack" while it stays within
  * zset-max-listpack-entries/value, "skiplist" after, for good); the families decide the

@@ -7,8 +7,9 @@
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RespClient } from './client.js';
 
@@ -119,7 +120,9 @@ async function launch(
   const fd = openSync(logPath, 'w');
   let child: ChildProcess;
   try {
-    child = spawn(cmd, args(port), { stdio: ['ignore', fd, fd] });
+    // A private working directory: neither server may load or leave a dump file elsewhere.
+    const cwd = mkdtempSync(join(tmpdir(), `bench-${name}-`));
+    child = spawn(cmd, args(port), { stdio: ['ignore', fd, fd], cwd });
   } finally {
     closeSync(fd); // the child holds its own copy
   }
@@ -167,7 +170,19 @@ export function startMnemo(
   return launch(
     'mnemo',
     process.execPath,
-    (port) => [...nodeFlags, serverScript, '--port', String(port), '--bind', '127.0.0.1'],
+    // The same persistence settings as the redis-server below: none.
+    (port) => [
+      ...nodeFlags,
+      serverScript,
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ],
     outDir,
     // Writing a CPU profile at exit can take several seconds for a long run.
     opts.profileDir !== undefined ? 60_000 : 10_000,

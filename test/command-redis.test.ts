@@ -14,6 +14,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { type RunningServer, startServer } from '../src/server/index.js';
+import { isolatedConfig } from './helpers/mnemo.js';
 import { type RespValue, sendCommands, showResp } from './helpers/resp.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -76,7 +77,7 @@ let mnemoSet: Set<string>;
 
 before(async () => {
   redis = await startRedis();
-  mnemo = await startServer({ port: 0, host: '127.0.0.1', silent: true });
+  mnemo = await startServer({ port: 0, host: '127.0.0.1', silent: true, config: isolatedConfig() });
   const [list] = await sendCommands(mnemo.port, [['COMMAND', 'LIST']]);
   assert.equal(list?.type, 'array');
   mnemoNames = (list as { value: RespValue[] }).value.map((v) => bulkText(v));

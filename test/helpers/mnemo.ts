@@ -6,8 +6,12 @@
  */
 
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Instance } from '../../src/commands/instance.js';
+import { Config } from '../../src/config/config.js';
 import { type RunningServer, type ServerOptions, startServer } from '../../src/server/index.js';
 import { freePort, killProcess, track, waitForPing } from './redis-server.js';
 
@@ -18,8 +22,27 @@ export interface MnemoInProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * A configuration for a test server that never touches the working directory: no save points
+ * and `dir` in a fresh temporary directory (so no stray dump.rdb is written or loaded).
+ */
+export function isolatedConfig(): Config {
+  const config = Config.defaults();
+  config.set([
+    ['save', ''],
+    ['dir', mkdtempSync(join(tmpdir(), 'mnemo-test-'))],
+  ]);
+  return config;
+}
+
 export async function startMnemo(options: ServerOptions = {}): Promise<MnemoInProcess> {
-  const server = await startServer({ port: 0, host: '127.0.0.1', silent: true, ...options });
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    silent: true,
+    config: isolatedConfig(),
+    ...options,
+  });
   return { port: server.port, instance: server.instance, server, stop: () => server.close() };
 }
 
@@ -40,7 +63,20 @@ export async function spawnMnemo(extraArgs: readonly string[] = []): Promise<Mne
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const args = [MNEMO_BIN, '--port', String(port), '--bind', '127.0.0.1', ...extraArgs];
+    // No save points and a private `dir` unless the test says otherwise (later arguments win).
+    const dir = mkdtempSync(join(tmpdir(), 'mnemo-test-'));
+    const args = [
+      MNEMO_BIN,
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--dir',
+      dir,
+      ...extraArgs,
+    ];
     const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     track(proc);
     let out = '';

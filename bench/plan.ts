@@ -46,11 +46,70 @@ export const CATALOGUE: readonly LoadTest[] = [
     ],
     weight: 0.5,
   },
+  {
+    name: 'HGET',
+    command: ['HGET', 'bench:hash', 'field:__rand_int__'],
+    prepare: [['DEL', 'bench:hash'], ...hashFill(1000)],
+  },
+  {
+    name: 'ZRANGE_100',
+    command: ['ZRANGE', 'bench:zset', '0', '99', 'WITHSCORES'],
+    prepare: [
+      ['DEL', 'bench:zset'],
+      ['ZADD', 'bench:zset', ...zsetPairs(100)],
+    ],
+    weight: 0.5,
+  },
+  {
+    name: 'LRANGE_600',
+    command: ['LRANGE', 'bench:lrange600', '0', '599'],
+    prepare: [
+      ['DEL', 'bench:lrange600'],
+      ['RPUSH', 'bench:lrange600', ...new Array<string>(600).fill('$value')],
+    ],
+    weight: 0.2,
+  },
   { name: 'MSET', builtin: 'mset', weight: 0.25 },
 ];
 
+/** HSET commands filling `n` fields `field:<i>` (HGET's random fields mostly hit). */
+function hashFill(n: number): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < n; i += 100) {
+    const args: string[] = [];
+    for (let j = i; j < Math.min(n, i + 100); j++)
+      args.push(`field:${String(j).padStart(12, '0')}`, '$value');
+    out.push(['HSET', 'bench:hash', ...args]);
+  }
+  return out;
+}
+
+/** score/member pairs for a sorted set of `n` members. */
+function zsetPairs(n: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push(String(i), `member:${i}`);
+  return out;
+}
+
 /** The tests a plain `npm run bench` runs (`--tests` picks others from the catalogue). */
-export const DEFAULT_TESTS: readonly string[] = ['SET', 'GET', 'INCR', 'LPUSH', 'LPOP', 'SADD', 'MSET'];
+export const DEFAULT_TESTS: readonly string[] = [
+  'SET',
+  'GET',
+  'INCR',
+  'LPUSH',
+  'RPUSH',
+  'LPOP',
+  'RPOP',
+  'SADD',
+  'SPOP',
+  'HSET',
+  'HGET',
+  'ZADD',
+  'ZRANGE_100',
+  'LRANGE_100',
+  'LRANGE_600',
+  'MSET',
+];
 
 /** Value sizes in bytes (redis-benchmark `-d`); each test runs once per size. */
 export const DEFAULT_VALUE_SIZES: readonly number[] = [3];

@@ -267,6 +267,9 @@ describe('client control: mnemo vs redis-server', { timeout: 90_000 }, () => {
 
   scenario('CLIENT LIST and CLIENT INFO fields', async (s) => {
     for (const name of ['b', 'c', 'd', 'e']) await idOf(s, name);
+    // The field set, in order.
+    const line = (await (await s.conn('a')).command('CLIENT', 'INFO')).toString('latin1');
+    s.log.push(`fields: ${[...line.matchAll(/(?:^|[ :])([a-z-]+)=/g)].map((m) => m[1]).join(' ')}`);
     await info(s, 'a');
     await s.run('a', ['CLIENT', 'SETNAME', 'alpha'], '+OK\\r\\n');
     await s.run('a', ['SELECT', '3'], '+OK\\r\\n');
@@ -424,6 +427,15 @@ describe('client control: mnemo vs redis-server', { timeout: 90_000 }, () => {
     await s.read('x', ':0\\r\\n');
     await s.read('m', undefined, 3);
     await s.run('r', ['GET', 'k']);
+    // A transaction queued before the pause: its EXEC waits when it holds a write.
+    await s.run('m', ['MULTI'], '+OK\\r\\n');
+    await s.run('m', ['INCRBY', 'n', '5'], '+QUEUED\\r\\n');
+    await s.run('p', ['CLIENT', 'PAUSE', '300', 'WRITE'], '+OK\\r\\n');
+    const t1 = Date.now();
+    await s.send('m', ['EXEC']);
+    await s.run('r', ['GET', 'n'], s.resp === 2 ? '$-1\\r\\n' : '_\\r\\n');
+    await s.read('m', '*1\\r\\n:5\\r\\n');
+    assert.ok(Date.now() - t1 >= 250, `${s.server}: EXEC with a write ran during the pause`);
   });
 
   scenario(
@@ -541,31 +553,40 @@ describe('client control: mnemo vs redis-server', { timeout: 90_000 }, () => {
   test('timeout closes idle normal clients, not subscribers, blocked clients or monitors', async () => {
     const check = async (port: number, server: string) => {
       const ctl = await RawClient.connect(port);
-      assert.equal(showRaw(await ctl.command('CONFIG', 'SET', 'timeout', '1')), '+OK\\r\\n');
-      const idle = await RawClient.connect(port);
-      await idle.command('PING');
-      const busy = await RawClient.connect(port);
-      const sub = await RawClient.connect(port);
-      await sub.command('SUBSCRIBE', 'ch');
-      const blocked = await RawClient.connect(port);
-      blocked.write(encodeCommand(['BLPOP', 'never', '0']));
-      const mon = await RawClient.connect(port);
-      await mon.command('MONITOR');
-      const t0 = Date.now();
-      while (!idle.isClosed && Date.now() - t0 < 5000) {
-        await busy.command('PING');
-        await ctl.command('CLIENT', 'ID');
-        await sleep(200);
+      const conns: RawClient[] = [ctl];
+      try {
+        assert.equal(showRaw(await ctl.command('CONFIG', 'SET', 'timeout', '1')), '+OK\\r\\n');
+        const open = async () => {
+          const c = await RawClient.connect(port);
+          conns.push(c);
+          return c;
+        };
+        const idle = await open();
+        await idle.command('PING');
+        const busy = await open();
+        const sub = await open();
+        await sub.command('SUBSCRIBE', 'ch');
+        const blocked = await open();
+        blocked.write(encodeCommand(['BLPOP', 'never', '0']));
+        const mon = await open();
+        await mon.command('MONITOR');
+        const t0 = Date.now();
+        while (!idle.isClosed && Date.now() - t0 < 5000) {
+          await busy.command('PING');
+          await ctl.command('CLIENT', 'ID');
+          await sleep(200);
+        }
+        const closedAfter = Date.now() - t0;
+        assert.ok(idle.isClosed, `${server}: the idle client was not closed`);
+        assert.ok(closedAfter >= 900, `${server}: closed after ${closedAfter} ms with timeout 1`);
+        assert.equal(busy.isClosed, false, `${server}: an active client was closed`);
+        assert.equal(sub.isClosed, false, `${server}: a subscriber was closed`);
+        assert.equal(blocked.isClosed, false, `${server}: a blocked client was closed`);
+        assert.equal(mon.isClosed, false, `${server}: a monitor was closed`);
+      } finally {
+        await ctl.command('CONFIG', 'SET', 'timeout', '0').catch(() => {});
+        await Promise.all(conns.map((c) => c.close()));
       }
-      const closedAfter = Date.now() - t0;
-      assert.ok(idle.isClosed, `${server}: the idle client was not closed`);
-      assert.ok(closedAfter >= 900, `${server}: closed after ${closedAfter} ms with timeout 1`);
-      assert.equal(busy.isClosed, false, `${server}: an active client was closed`);
-      assert.equal(sub.isClosed, false, `${server}: a subscriber was closed`);
-      assert.equal(blocked.isClosed, false, `${server}: a blocked client was closed`);
-      assert.equal(mon.isClosed, false, `${server}: a monitor was closed`);
-      assert.equal(showRaw(await ctl.command('CONFIG', 'SET', 'timeout', '0')), '+OK\\r\\n');
-      await Promise.all([ctl, idle, busy, sub, blocked, mon].map((c) => c.close()));
     };
     await Promise.all([check(mnemo.port, 'mnemo'), check(redis.port, 'redis')]);
   });
@@ -574,31 +595,36 @@ describe('client control: mnemo vs redis-server', { timeout: 90_000 }, () => {
     const results: string[] = [];
     for (const port of [mnemo.port, redis.port]) {
       const ctl = await RawClient.connect(port);
-      await ctl.send([
-        ['CLIENT', 'KILL', 'TYPE', 'normal'],
-        ['CONFIG', 'RESETSTAT'],
-      ]);
-      // Killed connections leave asynchronously: wait until this one is alone.
-      for (let i = 0; i < 100; i++) {
-        if (/connected_clients:1\r\n/.test(showRaw(await ctl.command('INFO', 'clients'), 4000))) break;
-        await sleep(10);
+      const others: RawClient[] = [];
+      try {
+        await ctl.send([
+          ['CLIENT', 'KILL', 'TYPE', 'normal'],
+          ['CONFIG', 'RESETSTAT'],
+        ]);
+        // Killed connections leave asynchronously: wait until this one is alone.
+        let alone = false;
+        for (let i = 0; i < 200 && !alone; i++) {
+          alone = /connected_clients:1\\r\\n/.test(showRaw(await ctl.command('INFO', 'clients'), 4000));
+          if (!alone) await sleep(10);
+        }
+        assert.ok(alone, 'other clients are still connected');
+        assert.equal(showRaw(await ctl.command('CONFIG', 'SET', 'maxclients', '3')), '+OK\\r\\n');
+        others.push(await RawClient.connect(port), await RawClient.connect(port));
+        for (const o of others) assert.equal(showRaw(await o.command('PING')), '+PONG\\r\\n');
+        const extra = new Socket();
+        let got = '';
+        extra.on('data', (d: Buffer) => (got += d.toString('latin1')));
+        const closed = new Promise<void>((r) => extra.on('close', () => r()));
+        extra.on('error', () => {});
+        extra.connect(port, '127.0.0.1', () => extra.write(encodeCommand(['PING'])));
+        await closed;
+        results.push(showRaw(Buffer.from(got, 'latin1')));
+        const stats = showRaw(await ctl.command('INFO', 'stats'), 4000);
+        assert.match(stats, /rejected_connections:1\\r\\n/);
+      } finally {
+        assert.equal(showRaw(await ctl.command('CONFIG', 'SET', 'maxclients', '10000')), '+OK\\r\\n');
+        await Promise.all([ctl, ...others].map((c) => c.close()));
       }
-      assert.equal(showRaw(await ctl.command('CONFIG', 'SET', 'maxclients', '3')), '+OK\\r\\n');
-      const others = [await RawClient.connect(port), await RawClient.connect(port)];
-      for (const o of others) assert.equal(showRaw(await o.command('PING')), '+PONG\\r\\n');
-      const extra = new Socket();
-      let got = '';
-      extra.on('data', (d: Buffer) => (got += d.toString('latin1')));
-      const closed = new Promise<void>((r) => extra.on('close', () => r()));
-      extra.on('error', () => {});
-      extra.connect(port, '127.0.0.1', () => extra.write(encodeCommand(['PING'])));
-      await closed;
-      results.push(showRaw(Buffer.from(got, 'latin1')));
-      const stats = showRaw(await ctl.command('INFO', 'stats'), 4000);
-      assert.match(stats, /rejected_connections:1\\r\\n/);
-      assert.equal(showRaw(await ctl.command('CONFIG', 'SET', 'maxclients', '10000')), '+OK\\r\\n');
-      assert.equal(showRaw(await others[0]!.command('PING')), '+PONG\\r\\n');
-      await Promise.all([ctl, ...others].map((c) => c.close()));
     }
     assert.equal(results[0], results[1]);
     assert.equal(results[1], '-ERR max number of clients reached\\r\\n');

@@ -782,62 +782,67 @@ describe('pub/sub and keyspace notifications: mnemo vs redis-server', { timeout:
         '+OK\\r\\n',
       );
       const slow = new Socket();
-      await new Promise<void>((resolve, reject) => {
-        slow.once('error', reject);
-        slow.connect(port, '127.0.0.1', () => resolve());
-      });
-      let slowClosed = false;
-      slow.on('close', () => (slowClosed = true));
-      slow.on('error', () => {});
-      slow.write(encodeCommand(['SUBSCRIBE', 'firehose']));
-      await new Promise<void>((resolve) => slow.once('data', () => resolve()));
-      // From now on the subscriber reads nothing: the kernel buffers fill, then the server's.
-      slow.pause();
       // A subscriber that keeps reading: a plain socket counting what it gets.
       const fast = new Socket();
-      let fastBytes = 0;
-      let fastTail = '';
-      fast.on('data', (d: Buffer) => {
-        fastBytes += d.length;
-        fastTail = (fastTail + d.toString('latin1')).slice(-64);
-      });
-      await new Promise<void>((resolve) => fast.connect(port, '127.0.0.1', () => resolve()));
-      fast.write(encodeCommand(['SUBSCRIBE', 'firehose']));
-      for (let i = 0; i < 100 && fastBytes === 0; i++) await sleep(5);
-      const pub = await RawClient.connect(port);
-      const payload = 'x'.repeat(64 * 1024);
-      let receivers = 2;
-      let published = 0;
-      while (receivers === 2 && published < 4000) {
-        const replies = await pub.send(Array.from({ length: 8 }, () => ['PUBLISH', 'firehose', payload]));
-        published += replies.length;
-        receivers = Number(showRaw(replies[replies.length - 1]!).slice(1, -4));
+      let pub: RawClient | undefined;
+      try {
+        await new Promise<void>((resolve, reject) => {
+          slow.once('error', reject);
+          slow.connect(port, '127.0.0.1', () => resolve());
+        });
+        let slowClosed = false;
+        slow.on('close', () => {
+          slowClosed = true;
+        });
+        slow.on('error', () => {});
+        slow.write(encodeCommand(['SUBSCRIBE', 'firehose']));
+        await new Promise<void>((resolve) => slow.once('data', () => resolve()));
+        // From now on the subscriber reads nothing: the kernel buffers fill, then the server's.
+        slow.pause();
+        let fastBytes = 0;
+        let fastTail = '';
+        fast.on('data', (d: Buffer) => {
+          fastBytes += d.length;
+          fastTail = (fastTail + d.toString('latin1')).slice(-64);
+        });
+        await new Promise<void>((resolve) => fast.connect(port, '127.0.0.1', () => resolve()));
+        fast.write(encodeCommand(['SUBSCRIBE', 'firehose']));
+        for (let i = 0; i < 100 && fastBytes === 0; i++) await sleep(5);
+        pub = await RawClient.connect(port);
+        const payload = 'x'.repeat(64 * 1024);
+        let receivers = 2;
+        let published = 0;
+        while (receivers === 2 && published < 4000) {
+          const replies = await pub.send(Array.from({ length: 8 }, () => ['PUBLISH', 'firehose', payload]));
+          published += replies.length;
+          receivers = Number(showRaw(replies[replies.length - 1]!).slice(1, -4));
+        }
+        assert.equal(
+          receivers,
+          1,
+          `${server}: the slow subscriber was never dropped (${published} messages)`,
+        );
+        assert.ok(published > 4, `${server}: dropped after only ${published} messages`);
+        // Everyone else carries on.
+        assert.equal(showRaw(await pub.command('PUBLISH', 'firehose', 'after')), ':1\\r\\n');
+        assert.equal(
+          showRaw(await pub.command('PUBSUB', 'NUMSUB', 'firehose')),
+          '*2\\r\\n$8\\r\\nfirehose\\r\\n:1\\r\\n',
+        );
+        assert.equal(showRaw(await ctl.command('PING')), '+PONG\\r\\n');
+        for (let i = 0; i < 200 && !fastTail.includes('after'); i++) await sleep(10);
+        assert.ok(fastTail.includes('after'), `${server}: the reading subscriber missed the last message`);
+        assert.ok(fastBytes > published * payload.length, `${server}: the reading subscriber lost messages`);
+        // The slow socket was closed by the server (seen once it reads again).
+        slow.resume();
+        for (let i = 0; i < 100 && !slowClosed; i++) await sleep(20);
+        assert.ok(slowClosed, `${server}: the slow subscriber's connection is still open`);
+      } finally {
+        await ctl.command('CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 33554432 8388608 60');
+        await Promise.all([ctl.close(), pub?.close()]);
+        fast.destroy();
+        slow.destroy();
       }
-      assert.equal(receivers, 1, `${server}: the slow subscriber was never dropped (${published} messages)`);
-      assert.ok(published > 4, `${server}: dropped after only ${published} messages`);
-      // Everyone else carries on.
-      assert.equal(showRaw(await pub.command('PUBLISH', 'firehose', 'after')), ':1\\r\\n');
-      assert.equal(
-        showRaw(await pub.command('PUBSUB', 'NUMSUB', 'firehose')),
-        '*2\\r\\n$8\\r\\nfirehose\\r\\n:1\\r\\n',
-      );
-      assert.equal(showRaw(await ctl.command('PING')), '+PONG\\r\\n');
-      for (let i = 0; i < 200 && !fastTail.includes('after'); i++) await sleep(10);
-      assert.ok(fastTail.includes('after'), `${server}: the reading subscriber missed the last message`);
-      assert.ok(fastBytes > published * payload.length, `${server}: the reading subscriber lost messages`);
-      // The slow socket was closed by the server (seen once it reads again).
-      slow.resume();
-      for (let i = 0; i < 100 && !slowClosed; i++) await sleep(20);
-      assert.ok(slowClosed, `${server}: the slow subscriber's connection is still open`);
-      assert.equal(
-        showRaw(
-          await ctl.command('CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 33554432 8388608 60'),
-        ),
-        '+OK\\r\\n',
-      );
-      await Promise.all([ctl.close(), pub.close()]);
-      fast.destroy();
-      slow.destroy();
     });
   }
 });

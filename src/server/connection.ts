@@ -46,8 +46,8 @@ export class ClientConnection implements Connection {
     this.laddr = formatAddr(socket.localAddress, socket.localPort);
     this.fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
     this.client = new Client(inst, this.writer, this);
-    // Like Redis's clientSetDefaultAuth: a connection made while requirepass is set must AUTH.
-    this.client.authenticated = inst.config.string('requirepass') === '';
+    // Redis's clientSetDefaultAuth: authenticated at once only if the default user needs no password.
+    inst.acl.setDefaultAuth(this.client);
     this.parser = new RequestParser(limits);
     inst.clients.set(this.client.id, this.client);
     inst.stats.connections++;
@@ -234,6 +234,8 @@ export class ClientConnection implements Connection {
     this.flush(true);
     this.closing = true;
     this.socket.end();
+    // A peer that never closes its side must not hold the server's close() forever.
+    setTimeout(() => this.socket.destroy(), 500).unref();
   }
 }
 

@@ -52,13 +52,17 @@ export function defaultUserNoPass(config: Config): boolean {
  * user, only loopback peers are accepted. Unlike Redis 6, `bind` plays no part: an explicit bind
  * to a public address still refuses non-loopback peers.
  */
-export function protectedModeDenies(config: Config, remoteAddress: string | undefined): boolean {
-  return config.bool('protected-mode') && defaultUserNoPass(config) && !isLoopbackPeer(remoteAddress);
+export function protectedModeDenies(
+  config: Config,
+  remoteAddress: string | undefined,
+  noPass: boolean = defaultUserNoPass(config),
+): boolean {
+  return config.bool('protected-mode') && noPass && !isLoopbackPeer(remoteAddress);
 }
 
 /** Redis's authRequired(): the client must still AUTH before it may run ordinary commands. */
 export function authRequired(c: Client): boolean {
-  return !c.authenticated && !defaultUserNoPass(c.inst.config);
+  return c.inst.acl.authRequired(c);
 }
 
 /**

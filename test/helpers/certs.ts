@@ -40,12 +40,37 @@ function openssl(args: string[], cwd: string): void {
 const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 
 function selfSignedCa(dir: string, name: string): void {
-  openssl(['req', '-x509', ...EC, '-keyout', `${name}.key`, '-out', `${name}.crt`, '-days', '2', '-subj', `/CN=${name}`], dir);
+  openssl(
+    [
+      'req',
+      '-x509',
+      ...EC,
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.crt`,
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${name}`,
+    ],
+    dir,
+  );
 }
 
 function signed(dir: string, name: string, ca: string, cn: string, ext?: string): void {
   openssl(['req', ...EC, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`], dir);
-  const args = ['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-CAcreateserial'];
+  const args = [
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    `${ca}.crt`,
+    '-CAkey',
+    `${ca}.key`,
+    '-CAcreateserial',
+  ];
   args.push('-out', `${name}.crt`, '-days', '2');
   if (ext !== undefined) args.push('-extfile', ext);
   openssl(args, dir);
@@ -60,7 +85,10 @@ export function makeCerts(): TestCerts {
   selfSignedCa(dir, 'rogue-ca');
   signed(dir, 'rogue', 'rogue-ca', 'mnemo-rogue-client');
   const keyPass = 'correct horse battery staple';
-  openssl(['pkey', '-in', 'server.key', '-aes256', '-passout', `pass:${keyPass}`, '-out', 'server-enc.key'], dir);
+  openssl(
+    ['pkey', '-in', 'server.key', '-aes256', '-passout', `pass:${keyPass}`, '-out', 'server-enc.key'],
+    dir,
+  );
   const caDir = join(dir, 'cadir');
   mkdirSync(caDir);
   const hash = spawnSync('openssl', ['x509', '-in', join(dir, 'ca.crt'), '-noout', '-subject_hash'], {

@@ -50,9 +50,14 @@ export class RequestParser {
   private argi = 0;
   /** Length of the bulk whose `$` header was read, or -1. */
   private bulkLen = -1;
-  /** Buffer gathering a big bulk and how much of it is filled. */
+  /**
+   * Buffer gathering a big bulk, how much of it is filled, and the size it must reach (the
+   * bulk plus its CRLF). It grows as data arrives instead of being allocated from the header
+   * alone, so a client announcing 512 MB and sending nothing costs nothing.
+   */
   private big: Buffer | null = null;
   private bigFill = 0;
+  private bigWant = 0;
 
   /**
    * The client has not authenticated while the default user needs a password (Redis's
@@ -78,7 +83,7 @@ export class RequestParser {
   /** Appends a chunk read from the socket. */
   push(chunk: Buffer): void {
     // A big bulk already complete but not yet taken by next() must not swallow this chunk.
-    if (this.big !== null && this.bigFill < this.big.length) {
+    if (this.big !== null && this.bigFill < this.bigWant) {
       this.fillBig(chunk, 0);
       return;
     }
@@ -113,18 +118,23 @@ export class RequestParser {
 
   /** Copies bytes into the big-bulk buffer; whatever follows the bulk becomes the new buffer. */
   private fillBig(chunk: Buffer, from: number): void {
-    const big = this.big!;
-    const want = big.length - this.bigFill;
+    const want = this.bigWant - this.bigFill;
     const have = chunk.length - from;
+    const take = have < want ? have : want;
+    let big = this.big!;
+    if (this.bigFill + take > big.length) {
+      // Double, but never past the announced size.
+      const next = Buffer.allocUnsafe(Math.min(this.bigWant, Math.max(big.length * 2, this.bigFill + take)));
+      big.copy(next, 0, 0, this.bigFill);
+      this.big = big = next;
+    }
+    chunk.copy(big, this.bigFill, from, from + take);
+    this.bigFill += take;
     if (have < want) {
-      chunk.copy(big, this.bigFill, from);
-      this.bigFill += have;
       this.buf = EMPTY;
       this.pos = 0;
       return;
     }
-    chunk.copy(big, this.bigFill, from, from + want);
-    this.bigFill = big.length;
     this.buf = chunk;
     this.pos = from + want;
   }
@@ -135,13 +145,13 @@ export class RequestParser {
    */
   next(): string[] | null {
     if (this.big !== null) {
-      if (this.bigFill < this.big.length) return null;
+      if (this.bigFill < this.bigWant) return null;
       const big = this.big;
       this.big = null;
       this.bigFill = 0;
       this.bulkLen = -1;
       // The big buffer holds the bulk plus its two trailing bytes.
-      this.argv[this.argi++] = big.latin1Slice(0, big.length - 2);
+      this.argv[this.argi++] = big.latin1Slice(0, this.bigWant - 2);
       if (--this.remaining === 0) return this.finish();
     }
     const buf = this.buf;
@@ -196,7 +206,8 @@ export class RequestParser {
         this.pos = cr + 2;
         this.bulkLen = len;
         if (len >= BIG_ARG && end - this.pos < len + 2) {
-          this.big = Buffer.allocUnsafe(len + 2);
+          this.bigWant = len + 2;
+          this.big = Buffer.allocUnsafe(Math.min(this.bigWant, 1 << 20));
           this.bigFill = 0;
           this.fillBig(buf, this.pos);
           return this.next();

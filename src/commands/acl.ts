@@ -37,7 +37,8 @@ let helpers: AclHelpers = {
     const out: KeyPosition[] = [];
     if (cmd.firstKey <= 0) return out;
     const last = cmd.lastKey < 0 ? argv.length + cmd.lastKey : cmd.lastKey;
-    for (let i = cmd.firstKey; i <= last && i < argv.length; i += Math.max(1, cmd.step)) out.push({ pos: i, flags: [] });
+    for (let i = cmd.firstKey; i <= last && i < argv.length; i += Math.max(1, cmd.step))
+      out.push({ pos: i, flags: [] });
     return out;
   },
   clientInfo: (c) => `id=${c.id} name=${c.name} db=${c.dbIndex} user=${c.user}`,
@@ -50,7 +51,15 @@ export function installAclHelpers(h: AclHelpers): void {
 // ---- errors ----
 
 /** Why a rule was refused (the errno values acl.c sets). */
-export type AclErrno = 'EINVAL' | 'ENOENT' | 'EEXIST' | 'EISDIR' | 'ENODEV' | 'EBADMSG' | 'ECHILD' | 'EALREADY';
+export type AclErrno =
+  | 'EINVAL'
+  | 'ENOENT'
+  | 'EEXIST'
+  | 'EISDIR'
+  | 'ENODEV'
+  | 'EBADMSG'
+  | 'ECHILD'
+  | 'EALREADY';
 
 const ERRNO_TEXT: Readonly<Record<AclErrno, string>> = {
   ENOENT: 'Unknown command or category name in ACL',
@@ -60,7 +69,8 @@ const ERRNO_TEXT: Readonly<Record<AclErrno, string>> = {
   EISDIR:
     "Adding a pattern after the * pattern (or the 'allchannels' flag) is not valid and does not have any effect. Try 'resetchannels' to start with an empty list of channels",
   ENODEV: 'The password you are trying to remove from the user does not exist',
-  EBADMSG: 'The password hash must be exactly 64 characters and contain only lowercase hexadecimal characters',
+  EBADMSG:
+    'The password hash must be exactly 64 characters and contain only lowercase hexadecimal characters',
   EALREADY: 'Duplicate user found. A user can only be defined once in config files',
   ECHILD: 'Allowing first-arg of a subcommand is not supported',
 };
@@ -97,6 +107,89 @@ export function randomHex(chars: number): string {
     .slice(0, chars);
 }
 
+// ---- the commands rules name ----
+
+/**
+ * A command as ACL rules see it. The rule language and ACL LIST work on Redis 7.0's whole
+ * command table, so that a rule naming a command mnemo does not implement (+xadd, -debug) is
+ * accepted and kept, as in an ACL file written by Redis, and so that the categories ACL LIST
+ * picks to describe a user are the ones Redis would pick. `record` is mnemo's command, if any.
+ */
+export interface AclCommand {
+  readonly fullName: string;
+  readonly parent: AclCommand | null;
+  subs: Map<string, AclCommand> | null;
+  /** ACL categories as bits (bit i: ACL_CATEGORIES[i]). */
+  readonly mask: number;
+  readonly record: Command | null;
+}
+
+/**
+ * Redis 7.0.15's commands and subcommands with their ACL categories (a base-36 bit mask over
+ * ACL_CATEGORIES), as its COMMAND reply lists them: the ones mnemo lacks still take part in rules.
+ */
+const REDIS_COMMANDS = `
+acl=pa8 acl|cat=pa8 acl|deluser=3oqo acl|dryrun=3oqo acl|genpass=pa8 acl|getuser=3oqo
+acl|help=pa8 acl|list=3oqo acl|load=3oqo acl|log=3oqo acl|save=3oqo acl|setuser=3oqo
+acl|users=3oqo acl|whoami=pa8 append=cqs asking=5yww auth=5yww bgrewriteaof=3oqo bgsave=3oqo
+bitcount=phe bitfield=phg bitfield_ro=cua bitop=phg bitpos=phe blmove=23vo blmpop=23vo
+blpop=23vo brpop=23vo brpoplpush=23vo bzmpop=23v8 bzpopmax=1r84 bzpopmin=1r84 client=pa8
+client|caching=6bk0 client|getname=6bk0 client|getredir=6bk0 client|help=6bk0 client|id=6bk0
+client|info=6bk0 client|kill=9b0g client|list=9b0g client|no-evict=9b0g client|pause=9b0g
+client|reply=6bk0 client|setname=6bk0 client|tracking=6bk0 client|trackinginfo=6bk0
+client|unblock=9b0g client|unpause=9b0g cluster=pa8 cluster|addslots=3oqo
+cluster|addslotsrange=3oqo cluster|bumpepoch=3oqo cluster|count-failure-reports=3oqo
+cluster|countkeysinslot=pa8 cluster|delslots=3oqo cluster|delslotsrange=3oqo
+cluster|failover=3oqo cluster|flushslots=3oqo cluster|forget=3oqo cluster|getkeysinslot=pa8
+cluster|help=pa8 cluster|info=pa8 cluster|keyslot=pa8 cluster|links=pa8 cluster|meet=3oqo
+cluster|myid=pa8 cluster|nodes=pa8 cluster|replicas=3oqo cluster|replicate=3oqo
+cluster|reset=3oqo cluster|saveconfig=3oqo cluster|set-config-epoch=3oqo cluster|setslot=3oqo
+cluster|shards=pa8 cluster|slaves=3oqo cluster|slots=pa8 command=6bk0 command|count=6bk0
+command|docs=6bk0 command|getkeys=6bk0 command|getkeysandflags=6bk0 command|help=6bk0
+command|info=6bk0 command|list=6bk0 config=pa8 config|get=3oqo config|help=pa8
+config|resetstat=3oqo config|rewrite=3oqo config|set=3oqo copy=pad dbsize=cn7 debug=3oqo
+decr=cqs decrby=cqs del=pad discard=bl6o dump=pab echo=5yww eval=n6dc eval_ro=n6dc evalsha=n6dc
+evalsha_ro=n6dc exec=bxts exists=cn7 expire=cn9 expireat=cn9 expiretime=cn7 failover=3oqo
+fcall=n6dc fcall_ro=n6dc flushall=3if9 flushdb=3if9 function=pa8 function|delete=n6dg
+function|dump=n6dc function|flush=n6dg function|help=n6dc function|kill=n6dc function|list=n6dc
+function|load=n6dg function|restore=n6dg function|stats=n6dc geoadd=q2s geodist=q2q geohash=q2q
+geopos=q2q georadius=q2s georadius_ro=q2q georadiusbymember=q2s georadiusbymember_ro=q2q
+geosearch=q2q geosearchstore=q2s get=cqq getbit=cua getdel=cqs getex=cqs getrange=pdu
+getset=cqs hdel=cp0 hello=5yww hexists=coy hget=coy hgetall=pc2 hincrby=cp0 hincrbyfloat=cp0
+hkeys=pc2 hlen=coy hmget=coy hmset=cp0 hrandfield=pc2 hscan=pc2 hset=cp0 hsetnx=cp0 hstrlen=coy
+hvals=pc2 incr=cqs incrby=cqs incrbyfloat=cqs info=3if4 keys=3if7 lastsave=3c3k latency=pa8
+latency|doctor=3oqo latency|graph=3oqo latency|help=pa8 latency|histogram=3oqo
+latency|history=3oqo latency|latest=3oqo latency|reset=3oqo lcs=pdu lindex=pb6 linsert=pb8
+llen=co2 lmove=pb8 lmpop=pb8 lolwut=cn6 lpop=co4 lpos=pb6 lpush=co4 lpushx=co4 lrange=pb6
+lrem=pb8 lset=pb8 ltrim=pb8 memory=pa8 memory|doctor=pa8 memory|help=pa8
+memory|malloc-stats=pa8 memory|purge=pa8 memory|stats=pa8 memory|usage=paa mget=cqq
+migrate=3if9 module=pa8 module|help=pa8 module|list=3oqo module|load=3oqo module|loadex=3oqo
+module|unload=3oqo monitor=3oqo move=cn9 mset=pdw msetnx=pdw multi=bl6o object=pa8
+object|encoding=pab object|freq=pab object|help=pa9 object|idletime=pab object|refcount=pab
+persist=cn9 pexpire=cn9 pexpireat=cn9 pexpiretime=cn7 pfadd=d1g pfcount=poi pfdebug=3p50
+pfmerge=pok pfselftest=3p4w ping=5yww psetex=pdw psubscribe=sg0 psync=3oqo pttl=cn7 publish=fsw
+pubsub=pa8 pubsub|channels=sg0 pubsub|help=pa8 pubsub|numpat=sg0 pubsub|numsub=sg0
+pubsub|shardchannels=sg0 pubsub|shardnumsub=sg0 punsubscribe=sg0 quit=5yww randomkey=pab
+readonly=5yww readwrite=5yww rename=pad renamenx=cn9 replconf=3oqo replicaof=3oqo reset=5yww
+restore=3if9 restore-asking=3if9 role=3c3k rpop=co4 rpoplpush=pb8 rpush=co4 rpushx=co4 sadd=cng
+save=3oqo scan=pab scard=cne script=pa8 script|debug=n6dc script|exists=n6dc script|flush=n6dc
+script|help=n6dc script|kill=n6dc script|load=n6dc sdiff=pai sdiffstore=pak select=5yww set=pdw
+setbit=phg setex=pdw setnx=cqs setrange=pdw shutdown=3oqo sinter=pai sintercard=pai
+sinterstore=pak sismember=cne slaveof=3oqo slowlog=pa8 slowlog|get=3oqo slowlog|help=pa8
+slowlog|len=3oqo slowlog|reset=3oqo smembers=pai smismember=cne smove=cng sort=3igs
+sort_ro=3igq spop=cng spublish=fsw srandmember=pai srem=cng sscan=pai ssubscribe=sg0 strlen=cqq
+subscribe=sg0 substr=pdu sunion=pai sunionstore=pak sunsubscribe=sg0 swapdb=35s5 sync=3oqo
+time=cn4 touch=cn7 ttl=cn7 type=cn7 unlink=cn9 unsubscribe=sg0 unwatch=bl6o wait=6bk0
+watch=bl6o xack=e84 xadd=e84 xautoclaim=e84 xclaim=e84 xdel=e84 xgroup=pa8 xgroup|create=qv8
+xgroup|createconsumer=qv8 xgroup|delconsumer=qv8 xgroup|destroy=qv8 xgroup|help=qv4
+xgroup|setid=qv8 xinfo=pa8 xinfo|consumers=qv6 xinfo|groups=qv6 xinfo|help=qv4 xinfo|stream=qv6
+xlen=e82 xpending=qv6 xrange=qv6 xread=25fm xreadgroup=25fo xrevrange=qv6 xsetid=e84 xtrim=qv8
+zadd=cno zcard=cnm zcount=cnm zdiff=paq zdiffstore=pas zincrby=cno zinter=paq zintercard=paq
+zinterstore=pas zlexcount=cnm zmpop=pas zmscore=cnm zpopmax=cno zpopmin=cno zrandmember=paq
+zrange=paq zrangebylex=paq zrangebyscore=paq zrangestore=pas zrank=cnm zrem=cno
+zremrangebylex=pas zremrangebyrank=pas zremrangebyscore=pas zrevrange=paq zrevrangebylex=paq
+zrevrangebyscore=paq zrevrank=cnm zscan=paq zscore=cnm zunion=paq zunionstore=pas`;
+
 // ---- selectors and users ----
 
 const READ = 1;
@@ -120,9 +213,9 @@ export class Selector {
    */
   future = false;
   /** The command bits: commands and subcommands this selector may run. */
-  allowed = new Set<Command>();
+  allowed = new Set<AclCommand>();
   /** Allowed first arguments of otherwise denied commands (+select|0). */
-  firstArgs: Map<Command, string[]> | null = null;
+  firstArgs: Map<AclCommand, string[]> | null = null;
   keys: KeyPattern[] = [];
   channels: string[] = [];
 
@@ -240,9 +333,15 @@ interface KeyCache {
 }
 
 /** ACLSelectorCheckCmd: null when allowed, else the denial. */
-function checkSelector(sel: Selector, cmd: Command, argv: readonly string[], cache: KeyCache): Denial | null {
-  if (!sel.allCommands && (cmd.bits & F.NO_AUTH) === 0 && !sel.allowed.has(cmd)) {
-    const allowedArgs = sel.firstArgs?.get(cmd);
+function checkSelector(
+  sel: Selector,
+  node: AclCommand,
+  cmd: Command,
+  argv: readonly string[],
+  cache: KeyCache,
+): Denial | null {
+  if (!sel.allCommands && (cmd.bits & F.NO_AUTH) === 0 && !sel.allowed.has(node)) {
+    const allowedArgs = sel.firstArgs?.get(node);
     if (argv.length < 2 || allowedArgs === undefined) return { reason: 'command', pos: 0 };
     const arg = argv[cmd.parent !== null ? 2 : 1];
     if (arg === undefined) return { reason: 'command', pos: 0 };
@@ -260,7 +359,8 @@ function checkSelector(sel: Selector, cmd: Command, argv: readonly string[], cac
     if (spec !== undefined) {
       const stop = spec.count === -1 ? argv.length : Math.min(argv.length, 1 + spec.count);
       for (let i = 1; i < stop; i++) {
-        if (!channelAllowed(sel.channels, argv[i]!, (spec.flags & PATTERN) !== 0)) return { reason: 'channel', pos: i };
+        if (!channelAllowed(sel.channels, argv[i]!, (spec.flags & PATTERN) !== 0))
+          return { reason: 'channel', pos: i };
       }
     }
   }
@@ -334,22 +434,29 @@ export class Acl {
   readonly log: AclLogEntry[] = [];
   files: AclFiles | null = null;
   /** Top-level commands by their original name (ACL rules ignore rename-command). */
-  private readonly byName = new Map<string, Command>();
-  /** Every command and subcommand, for +@all. */
-  private readonly everything: Command[] = [];
-  private readonly categoryBits = new Map<Command, number>();
+  private readonly roots = new Map<string, AclCommand>();
+  /** Every command and subcommand, for +@all and the category counts. */
+  private readonly everything: AclCommand[] = [];
+  /** mnemo's command records to their ACL commands. */
+  private readonly nodes = new Map<Command, AclCommand>();
 
   constructor(private readonly inst: Instance) {
     for (const cmd of inst.commands.all) {
-      this.byName.set(cmd.name, cmd);
-      this.everything.push(cmd);
-      this.categoryBits.set(cmd, categoryMask(cmd));
+      const node = this.addNode(cmd.name, null, categoryMask(cmd), cmd);
       if (cmd.subs !== null) {
         for (const sub of cmd.subs.values()) {
-          this.everything.push(sub);
-          this.categoryBits.set(sub, categoryMask(sub));
+          this.addNode(sub.name.slice(sub.name.indexOf('|') + 1), node, categoryMask(sub), sub);
         }
       }
+    }
+    for (const entry of REDIS_COMMANDS.split(/\s+/)) {
+      if (entry === '') continue;
+      const [fullName, mask] = entry.split('=') as [string, string];
+      const bar = fullName.indexOf('|');
+      const parent = bar < 0 ? null : this.roots.get(fullName.slice(0, bar))!;
+      const name = fullName.slice(bar + 1);
+      const known = parent === null ? this.roots.get(name) : parent.subs?.get(name);
+      if (known === undefined) this.addNode(name, parent, Number.parseInt(mask, 36), null);
     }
     this.defaultUser = this.createDefaultUser();
     this.users.set('default', this.defaultUser);
@@ -385,19 +492,39 @@ export class Acl {
     return [...this.users.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
+  private addNode(name: string, parent: AclCommand | null, mask: number, record: Command | null): AclCommand {
+    const node: AclCommand = {
+      fullName: parent === null ? name : `${parent.fullName}|${name}`,
+      parent,
+      subs: null,
+      mask,
+      record,
+    };
+    if (parent === null) this.roots.set(name, node);
+    else (parent.subs ??= new Map()).set(name, node);
+    this.everything.push(node);
+    if (record !== null) this.nodes.set(record, node);
+    return node;
+  }
+
   // ---- rules ----
 
   /** ACLLookupCommand: "name" or "container|sub", by original names, case-insensitively. */
-  lookupCommand(spec: string): Command | undefined {
+  lookupCommand(spec: string): AclCommand | undefined {
     const parts = cstr(spec).split('|');
     if (parts.length > 2) return undefined;
-    const base = this.byName.get(asciiLower(parts[0]!));
+    const base = this.roots.get(asciiLower(parts[0]!));
     if (base === undefined || parts.length === 1) return base;
     if (base.subs === null) return undefined;
     return base.subs.get(asciiLower(parts[1]!));
   }
 
-  private setBit(sel: Selector, cmd: Command, allow: boolean): void {
+  /** mnemo's record of a command by its original name ("sort", "config|get"). */
+  commandRecord(spec: string): Command | undefined {
+    return this.lookupCommand(spec)?.record ?? undefined;
+  }
+
+  private setBit(sel: Selector, cmd: AclCommand, allow: boolean): void {
     if (allow) sel.allowed.add(cmd);
     else {
       sel.allowed.delete(cmd);
@@ -406,19 +533,17 @@ export class Acl {
   }
 
   /** ACLChangeSelectorPerm: a container's rule covers its subcommands. */
-  private changePerm(sel: Selector, cmd: Command, allow: boolean): void {
+  private changePerm(sel: Selector, cmd: AclCommand, allow: boolean): void {
     this.setBit(sel, cmd, allow);
     sel.firstArgs?.delete(cmd);
     if (cmd.subs !== null) for (const sub of cmd.subs.values()) this.setBit(sel, sub, allow);
   }
 
   private setCategory(sel: Selector, bit: number, allow: boolean): void {
-    for (const cmd of this.inst.commands.all) {
-      if ((this.categoryBits.get(cmd)! & bit) !== 0) this.changePerm(sel, cmd, allow);
+    for (const cmd of this.roots.values()) {
+      if ((cmd.mask & bit) !== 0) this.changePerm(sel, cmd, allow);
       if (cmd.subs !== null) {
-        for (const sub of cmd.subs.values()) {
-          if ((this.categoryBits.get(sub)! & bit) !== 0) this.changePerm(sel, sub, allow);
-        }
+        for (const sub of cmd.subs.values()) if ((sub.mask & bit) !== 0) this.changePerm(sel, sub, allow);
       }
     }
   }
@@ -605,7 +730,7 @@ export class Acl {
     let on = 0;
     let off = 0;
     for (const cmd of this.everything) {
-      if ((this.categoryBits.get(cmd)! & bit) === 0) continue;
+      if ((cmd.mask & bit) === 0) continue;
       if (sel.allowed.has(cmd)) on++;
       else off++;
     }
@@ -648,11 +773,11 @@ export class Acl {
       rules.push(op);
       applied[best] = true;
     }
-    for (const cmd of this.inst.commands.all) this.describeSingle(sel, fake, cmd, rules);
+    for (const cmd of this.roots.values()) this.describeSingle(sel, fake, cmd, rules);
     return rules.join(' ');
   }
 
-  private describeSingle(sel: Selector, fake: Selector, cmd: Command, rules: string[]): void {
+  private describeSingle(sel: Selector, fake: Selector, cmd: AclCommand, rules: string[]): void {
     const userbit = sel.allowed.has(cmd);
     if (userbit !== fake.allowed.has(cmd)) {
       rules.push(`${userbit ? '+' : '-'}${cmd.fullName}`);
@@ -709,8 +834,9 @@ export class Acl {
   check(u: AclUser, cmd: Command, argv: readonly string[]): Denial | null {
     let relevant: Denial = { reason: 'command', pos: 0 };
     const cache: KeyCache = { keys: null };
+    const node = this.nodes.get(cmd)!;
     for (const sel of u.selectors) {
-      const d = checkSelector(sel, cmd, argv, cache);
+      const d = checkSelector(sel, node, cmd, argv, cache);
       if (d === null) return null;
       const rank = REASON_RANK[d.reason];
       const best = REASON_RANK[relevant.reason];
@@ -723,11 +849,17 @@ export class Acl {
    * ACLUserCheckCmdWithUnrestrictedKeyAccess: some selector allows the command and grants the
    * access in `flags` (key-spec flags such as ['access']) to every key (~*, allkeys, %R~*...).
    */
-  unrestrictedKeyAccess(u: AclUser, cmd: Command, argv: readonly string[], flags: readonly string[]): boolean {
+  unrestrictedKeyAccess(
+    u: AclUser,
+    cmd: Command,
+    argv: readonly string[],
+    flags: readonly string[],
+  ): boolean {
     const perm = keyPermission(flags);
     const cache: KeyCache = { keys: null };
+    const node = this.nodes.get(cmd)!;
     for (const sel of u.selectors) {
-      if (checkSelector(sel, cmd, argv, cache) !== null) continue;
+      if (checkSelector(sel, node, cmd, argv, cache) !== null) continue;
       if (sel.allKeys || sel.keys.some((k) => (k.flags & perm) === perm && k.pattern === '*')) return true;
     }
     return false;
@@ -735,8 +867,10 @@ export class Acl {
 
   /** The NOPERM error dispatch answers for a denial. */
   static denialError(d: Denial, cmd: Command): string {
-    if (d.reason === 'command') return `NOPERM this user has no permissions to run the '${cmd.fullName}' command`;
-    if (d.reason === 'key') return 'NOPERM this user has no permissions to access one of the keys used as arguments';
+    if (d.reason === 'command')
+      return `NOPERM this user has no permissions to run the '${cmd.fullName}' command`;
+    if (d.reason === 'key')
+      return 'NOPERM this user has no permissions to access one of the keys used as arguments';
     return 'NOPERM this user has no permissions to access one of the channels used as arguments';
   }
 
@@ -829,9 +963,11 @@ export class Acl {
   }
 
   private closeClient(c: Client): void {
+    // An in-process client has nothing to close: it is left as the unauthenticated default user.
+    if (c.conn === null) return;
     // The running client still gets its reply (CLIENT_CLOSE_AFTER_COMMAND).
     if (c === this.inst.currentClient) c.closeAfterReply = true;
-    else c.conn?.close(false);
+    else c.conn.close(false);
   }
 
   /** ACL DELUSER of one user: true if it existed. */
@@ -880,15 +1016,20 @@ export class Acl {
     const pending: Array<{ name: string; rules: string[] }> = [];
     for (const args of userDirectives) {
       const name = args[0]!;
+      // Redis names the offending word by its index among the rules, but looks it up in the whole
+      // line ("user", name, rules...): the word quoted is two places early. Kept as Redis has it.
+      const word = (i: number) => cstr(i === 0 ? 'user' : (args[i - 1] ?? ''));
       if (pending.some((p) => p.name === name)) {
         return `Error in user declaration '${cstr(name)}': ${ERRNO_TEXT.EALREADY}`;
       }
       const m = mergeSelectorArgs(args.slice(1));
-      if ('unmatched' in m) return `Error in user declaration '${cstr(args[1 + m.unmatched]!)}': Syntax error`;
+      // errno is left over from elsewhere here; Redis 7.0.15 prints this text.
+      if ('unmatched' in m) return `Error in user declaration '${word(m.unmatched)}': ${ERRNO_TEXT.ENOENT}`;
       const fake = this.newUser(name);
-      for (const op of m.merged) {
-        const err = this.userOp(fake, op);
-        if (err !== null && err !== 'ENOENT') return `Error in user declaration '${cstr(op)}': ${ERRNO_TEXT[err]}`;
+      for (let j = 0; j < m.merged.length; j++) {
+        const err = this.userOp(fake, m.merged[j]!);
+        if (err !== null && err !== 'ENOENT')
+          return `Error in user declaration '${word(j)}': ${ERRNO_TEXT[err]}`;
       }
       pending.push({ name, rules: m.merged });
     }

@@ -11,8 +11,11 @@ import { Config } from '../config/config.js';
 import { type Clock, systemClock } from '../engine/clock.js';
 import type { KeyspaceListener } from '../engine/events.js';
 import { Keyspace } from '../engine/keyspace.js';
+import { Acl } from './acl.js';
 import { BlockingRegistry } from './blocking.js';
 import type { Client } from './client.js';
+import { Evictor } from './eviction.js';
+import { MemoryAccounting, type MemoryMode } from './memory.js';
 import { Propagation } from './propagation.js';
 import { PubSub } from './pubsub.js';
 import type { CommandSpec } from './spec.js';
@@ -90,12 +93,19 @@ export interface InstanceOptions {
   commands: readonly CommandSpec[];
   /** Run the cron timer (active expiry, metrics). The library may turn it off. */
   cron?: boolean;
+  /**
+   * What used_memory measures (commands/memory.ts): the whole process, for a server that owns
+   * it, or (the default, for the library) the dataset alone.
+   */
+  memory?: MemoryMode;
 }
 
 export class Instance implements KeyspaceListener {
   readonly ks: Keyspace;
   readonly config: Config;
   readonly commands: CommandTable;
+  /** Users, permissions and the ACL log. */
+  readonly acl: Acl;
   readonly clients = new Map<number, Client>();
   nextClientId = 1;
   /** Changes since the last save (Redis's server.dirty). */
@@ -141,10 +151,10 @@ export class Instance implements KeyspaceListener {
   private cronTimer: NodeJS.Timeout | null = null;
   private lastMetricsSample = 0;
   private cronTicks = 0;
-  /** Peak of used memory seen by the cron, for INFO used_memory_peak. */
-  memoryPeak = usedMemory();
-  /** Memory in use when the instance was created (INFO used_memory_startup). */
-  readonly memoryStartup = usedMemory();
+  /** used_memory and its peak (commands/memory.ts). */
+  readonly memory: MemoryAccounting;
+  /** maxmemory: eviction and the OOM rules (commands/eviction.ts). */
+  readonly eviction: Evictor;
   /** When the dataset was last saved (or the instance started), ms. */
   lastSave: number;
 
@@ -152,7 +162,10 @@ export class Instance implements KeyspaceListener {
     const clock = options.clock ?? systemClock;
     this.config = options.config ?? Config.defaults();
     this.ks = new Keyspace(this.config.number('databases'), clock);
+    this.memory = new MemoryAccounting(this.ks, options.memory ?? 'dataset');
+    this.eviction = new Evictor(this);
     this.commands = new CommandTable(options.commands);
+    this.acl = new Acl(this);
     this.watches = new WatchRegistry(this.ks);
     this.blocking = new BlockingRegistry(this.ks.dbs.length);
     this.ks.listener = this;
@@ -193,10 +206,12 @@ export class Instance implements KeyspaceListener {
       this.inputRate.sample(this.stats.netInput, now);
       this.outputRate.sample(this.stats.netOutput, now);
     }
-    // Memory peak once a second: process.memoryUsage() also reads RSS, which is not free.
+    this.eviction.cron();
+    // Once a second: the memory peak, the AOF buffer (memory not counted for eviction).
     if (++this.cronTicks % hz === 0) {
-      const used = usedMemory();
-      if (used > this.memoryPeak) this.memoryPeak = used;
+      this.memory.used();
+      const aof = this.persistence?.info().find(([k]) => k === 'aof_buffer_length')?.[1];
+      this.eviction.notCounted = typeof aof === 'number' ? aof : 0;
     }
     for (const hook of this.cronHooks) hook();
   }
@@ -238,10 +253,17 @@ export class Instance implements KeyspaceListener {
     for (const c of waiting) c.unblocked();
   }
 
-  /** A key was deleted by expiry (or eviction): the AOF gets a DEL (UNLINK when lazy, as Redis). */
-  keyDeleted(db: number, key: string): void {
-    if (this.propagation.active)
-      this.propagation.add(db, [this.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]);
+  /**
+   * A key was deleted by expiry or eviction: the AOF gets a DEL (UNLINK when lazy, as Redis).
+   * An eviction goes out at once, before the command it made room for (Redis 7.0's propagateNow).
+   */
+  keyDeleted(db: number, key: string, evicted = false): void {
+    const target = this.propagation.target;
+    if (target === null) return;
+    const lazy = this.config.bool(evicted ? 'lazyfree-lazy-eviction' : 'lazyfree-lazy-expire');
+    const argv = [lazy ? 'UNLINK' : 'DEL', key];
+    if (evicted) target.propagate([{ db, argv }]);
+    else this.propagation.add(db, argv);
   }
 
   keyReady(db: number, key: string): void {
@@ -292,12 +314,15 @@ export class Instance implements KeyspaceListener {
     this.stats.clientsClosedByOutputLimit = 0;
     this.ks.resetStats();
     this.commands.resetStats();
-    this.memoryPeak = usedMemory();
+    this.memory.resetPeak();
+    this.eviction.resetStats();
   }
 
   close(): void {
     if (this.cronTimer !== null) clearInterval(this.cronTimer);
     this.cronTimer = null;
+    this.eviction.close();
+    this.memory.close();
   }
 }
 

@@ -8,43 +8,79 @@
 
 import { Dict } from './dict.js';
 import { NOTIFY } from './events.js';
+import { LRU_CLOCK_MAX, lfuCounter, lfuInit, lfuMinutes, lfuTouch, lruClock } from './evict.js';
 import type { Keyspace } from './keyspace.js';
+import { stringBytes, valueBytes } from './memsize.js';
 import type { Value } from './values/types.js';
 
+export { LRU_CLOCK_MAX, lruClock } from './evict.js';
+
 /**
- * The key table: a Dict of values plus each key's access clock (Redis's 24-bit LRU field, in
- * seconds), kept in a parallel typed array so it costs 4 bytes a key and no object.
+ * The key table: a Dict of values plus, in parallel typed arrays (4 bytes a key each, no
+ * object), each key's 24-bit access field (Redis's robj.lru: an LRU clock in seconds, or under
+ * an LFU policy 16 bits of minutes and an 8-bit counter; engine/evict.ts) and the estimated
+ * size of its value in 8-byte units (engine/memsize.ts), whose sum with the keys' own sizes is
+ * kept in `bytes` for the memory accounting.
  */
 export class KeyTable extends Dict<Value> {
   lru: Uint32Array = new Uint32Array(16);
+  mem: Uint32Array = new Uint32Array(16);
+  /** Estimated bytes of every key string and value in the table (not the table itself). */
+  bytes = 0;
+  /** Slots of the keys and values arrays (see arrayCapacity), for the memory accounting. */
+  capacity = 0;
 
   protected override pushValue(): void {
     super.pushValue();
+    this.capacity = arrayCapacity(this.capacity, this.size + 1);
     if (this.size >= this.lru.length) {
       const next = new Uint32Array(this.lru.length * 2);
       next.set(this.lru);
       this.lru = next;
+      const mem = new Uint32Array(next.length);
+      mem.set(this.mem);
+      this.mem = mem;
     }
   }
   protected override moveValue(from: number, to: number): void {
     super.moveValue(from, to);
     this.lru[to] = this.lru[from]!;
+    this.mem[to] = this.mem[from]!;
   }
   override clear(): void {
     super.clear();
     this.lru = new Uint32Array(16);
+    this.mem = new Uint32Array(16);
+    this.bytes = 0;
+    this.capacity = 0;
   }
 }
 
-/** Redis's LRU_CLOCK: seconds, wrapping at 24 bits. */
-export const LRU_CLOCK_MAX = (1 << 24) - 1;
-export function lruClock(nowMs: number): number {
-  return Math.floor(nowMs / 1000) & LRU_CLOCK_MAX;
+/**
+ * The capacity V8 gives an array grown by push() to `length` from `capacity` (1.5 x the length
+ * + 16 whenever it is full); pop() gives none back (measured on these tables).
+ */
+function arrayCapacity(capacity: number, length: number): number {
+  return length <= capacity ? capacity : length + (length >> 1) + 16;
+}
+
+/** The expires table: key -> absolute time (ms), with its arrays' capacity for the accounting. */
+export class ExpireTable extends Dict<number> {
+  capacity = 0;
+
+  protected override pushValue(): void {
+    super.pushValue();
+    this.capacity = arrayCapacity(this.capacity, this.size + 1);
+  }
+  override clear(): void {
+    super.clear();
+    this.capacity = 0;
+  }
 }
 
 export class Database {
   readonly dict = new KeyTable();
-  readonly expires = new Dict<number>();
+  readonly expires = new ExpireTable();
   /** Where the active-expire cycle resumes in the expires table. */
   expireCursor = 0;
   /** Running estimate of the TTL of keys with one (INFO keyspace avg_ttl), in ms. */
@@ -76,11 +112,23 @@ export class Database {
   get(key: string): Value | undefined {
     const e = this.find(key);
     if (e < 0) return undefined;
-    this.dict.lru[e] = lruClock(this.ks.now);
+    this.touch(e);
     const v = this.dict.vals[e]!;
-    // A running snapshot must see the value as it is before the caller changes it.
-    if (this.ks.snapshot !== null && typeof v === 'object') this.ks.snapshot.beforeWrite(this.id, key, v);
+    if (typeof v === 'object') {
+      // A running snapshot must see the value as it is before the caller changes it.
+      if (this.ks.snapshot !== null) this.ks.snapshot.beforeWrite(this.id, key, v);
+      // The caller may change the value in place: measure it again after the command.
+      this.ks.resized(this.id, key);
+    }
     return v;
+  }
+
+  /** Records an access in the key's LRU/LFU field (Redis's lookupKey without NOTOUCH). */
+  private touch(e: number): void {
+    const ks = this.ks;
+    this.dict.lru[e] = ks.lfu
+      ? lfuTouch(this.dict.lru[e]!, ks.now, ks.lfuLogFactor, ks.lfuDecayTime)
+      : lruClock(ks.now);
   }
 
   /** Like get, counting keyspace hits and misses as Redis's lookupKeyRead does. */
@@ -92,7 +140,7 @@ export class Database {
       return undefined;
     }
     this.ks.stats.hits++;
-    this.dict.lru[e] = lruClock(this.ks.now);
+    this.touch(e);
     const v = this.dict.vals[e]!;
     // Some reads still touch a value (PFCOUNT caches its count): snapshots see it first.
     if (this.ks.snapshot !== null && typeof v === 'object') this.ks.snapshot.beforeWrite(this.id, key, v);
@@ -108,24 +156,60 @@ export class Database {
       this.ks.keyReady(this.id, key);
   }
 
-  /** Stores a value, stamping the access clock as a new object gets in Redis; true if new. */
+  /**
+   * Stores a value; true if the key is new. A new key's access field starts as a new object's
+   * does in Redis (the LRU clock, or LFU_INIT_VAL); a replaced value keeps the LFU history,
+   * counting this write as an access, as dbSetValue after lookupKeyWrite does.
+   */
   private store(key: string, value: Value): boolean {
-    const before = this.dict.size;
-    const e = this.dict.add(key);
-    this.dict.vals[e] = value;
-    this.dict.lru[e] = lruClock(this.ks.now);
-    return this.dict.size !== before;
+    const d = this.dict;
+    const before = d.size;
+    const e = d.add(key);
+    const fresh = d.size !== before;
+    d.vals[e] = value;
+    const ks = this.ks;
+    if (!ks.lfu) d.lru[e] = lruClock(ks.now);
+    else d.lru[e] = fresh ? lfuInit(ks.now) : lfuTouch(d.lru[e]!, ks.now, ks.lfuLogFactor, ks.lfuDecayTime);
+    const units = Math.ceil(valueBytes(value) / 8);
+    d.bytes += (units - (fresh ? 0 : d.mem[e]!)) * 8 + (fresh ? stringBytes(key) : 0);
+    d.mem[e] = units;
+    // An object may be filled in after it is stored: measure it again after the command.
+    if (typeof value === 'object') ks.resized(this.id, key);
+    return fresh;
   }
 
-  /** Sets a key's access clock back `seconds` (RESTORE ... IDLETIME). */
+  /** Measures a key's value again (after it changed in place): the keyspace's memory total follows. */
+  remeasure(key: string): void {
+    const d = this.dict;
+    const e = d.find(key);
+    if (e < 0) return;
+    const units = Math.ceil(valueBytes(d.vals[e]!) / 8);
+    d.bytes += (units - d.mem[e]!) * 8;
+    d.mem[e] = units;
+  }
+
+  /** Sets a key's access clock back `seconds` (RESTORE ... IDLETIME); ignored under an LFU policy. */
   setIdleSeconds(key: string, seconds: number): void {
     const e = this.dict.find(key);
-    if (e < 0) return;
+    if (e < 0 || this.ks.lfu) return;
     const clock = lruClock(this.ks.now);
     this.dict.lru[e] =
       seconds >= clock
         ? (LRU_CLOCK_MAX + 1 + clock - (seconds % (LRU_CLOCK_MAX + 1))) & LRU_CLOCK_MAX
         : clock - seconds;
+  }
+
+  /** Sets a key's LFU counter (RESTORE ... FREQ); ignored unless an LFU policy is in force. */
+  setFrequency(key: string, freq: number): void {
+    const e = this.dict.find(key);
+    if (e < 0 || !this.ks.lfu) return;
+    this.dict.lru[e] = (lfuMinutes(this.ks.now) << 8) | (freq & 255);
+  }
+
+  /** The decayed LFU counter of a key without touching it (OBJECT FREQ), or -1 if missing. */
+  frequency(key: string): number {
+    const e = this.find(key);
+    return e < 0 ? -1 : lfuCounter(this.dict.lru[e]!, this.ks.now, this.ks.lfuDecayTime);
   }
 
   /** Seconds since the key was last accessed (OBJECT IDLETIME), or -1 if missing. */
@@ -161,7 +245,11 @@ export class Database {
   }
 
   delete(key: string): boolean {
-    if (!this.dict.delete(key)) return false;
+    const d = this.dict;
+    const e = d.find(key);
+    if (e < 0) return false;
+    d.bytes -= stringBytes(d.keys[e]!) + d.mem[e]! * 8;
+    d.deleteAt(e);
     if (this.expires.size !== 0) this.expires.delete(key);
     return true;
   }
@@ -171,7 +259,9 @@ export class Database {
   }
 
   setExpire(key: string, at: number): void {
-    this.expires.set(key, at);
+    // Share the key table's string rather than keep a second copy of the key (EXPIRE's argument).
+    const e = this.dict.find(key);
+    this.expires.set(e >= 0 ? this.dict.keys[e]! : key, at);
   }
 
   /** Removes a TTL; true if there was one. */
@@ -186,6 +276,18 @@ export class Database {
     this.ks.stats.expiredKeys++;
     this.ks.notify(NOTIFY.EXPIRED, 'expired', key, this.id);
     this.ks.keyModified(this.id, key);
+  }
+
+  /**
+   * Deletes a key chosen by the maxmemory policy (performEvictions): watchers and tracking are
+   * signalled, the `evicted` event fires and the deletion is propagated.
+   */
+  evictKey(key: string): void {
+    this.delete(key);
+    this.ks.stats.evictedKeys++;
+    this.ks.keyModified(this.id, key);
+    this.ks.notify(NOTIFY.EVICTED, 'evicted', key, this.id);
+    this.ks.keyDeleted(this.id, key, true);
   }
 
   /** A random live key (RANDOMKEY), expiring the dead ones it draws. */
@@ -211,8 +313,8 @@ export class Database {
   /** Exchanges contents with another database (SWAPDB). */
   swapWith(other: Database): void {
     // Database fields are readonly for everyone else; SWAPDB is the one place they move.
-    const a = this as unknown as { dict: KeyTable; expires: Dict<number> };
-    const b = other as unknown as { dict: KeyTable; expires: Dict<number> };
+    const a = this as unknown as { dict: KeyTable; expires: ExpireTable };
+    const b = other as unknown as { dict: KeyTable; expires: ExpireTable };
     const dict = a.dict;
     const expires = a.expires;
     a.dict = b.dict;

@@ -31,8 +31,11 @@ export interface KeyspaceListener {
    * get the contents of database `replacedWith` (SWAPDB calls it for both sides, before swapping).
    */
   dbModified(db: number, replacedWith?: number): void;
-  /** A key was removed by expiry or eviction rather than by a command: propagate a DEL. */
-  keyDeleted?(db: number, key: string): void;
+  /**
+   * A key was removed by expiry or (`evicted`) by the maxmemory policy rather than by a command:
+   * propagate a DEL.
+   */
+  keyDeleted?(db: number, key: string, evicted?: boolean): void;
   /** A list or sorted set was added under `key`: clients blocked on it may be served. */
   keyReady?(db: number, key: string): void;
   /** A keyspace notification of class `type`; only called when the class is enabled. */

@@ -19,6 +19,8 @@ export interface KeyspaceStats {
   expiredTimeCapReached: number;
   /** Microseconds spent in the active-expire cycle. */
   expireCycleTimeUsed: number;
+  /** Keys deleted by the maxmemory policy. */
+  evictedKeys: number;
 }
 
 export class Keyspace {
@@ -43,8 +45,22 @@ export class Keyspace {
     expiredStalePerc: 0,
     expiredTimeCapReached: 0,
     expireCycleTimeUsed: 0,
+    evictedKeys: 0,
   };
   private expireDb = 0;
+  /**
+   * How the per-key access field is kept (engine/evict.ts): an LRU clock, or with an LFU
+   * maxmemory policy Redis's LFU minutes + counter, with lfu-log-factor and lfu-decay-time.
+   */
+  lfu = false;
+  lfuLogFactor = 10;
+  lfuDecayTime = 1;
+  /**
+   * Keys whose value object was handed out for writing or stored during the current command:
+   * [db, key] pairs, measured again by settle() once the command is done with them.
+   */
+  private readonly resizedDbs: number[] = [];
+  private readonly resizedKeys: string[] = [];
 
   constructor(
     count: number,
@@ -72,8 +88,31 @@ export class Keyspace {
     if ((this.notifyFlags & type) !== 0 && this.listener !== null) this.listener.notify(type, event, key, db);
   }
 
-  keyDeleted(db: number, key: string): void {
-    if (this.listener?.keyDeleted !== undefined) this.listener.keyDeleted(db, key);
+  keyDeleted(db: number, key: string, evicted = false): void {
+    if (this.listener?.keyDeleted !== undefined) this.listener.keyDeleted(db, key, evicted);
+  }
+
+  /** A value object under `key` may change size in place (see settle). */
+  resized(db: number, key: string): void {
+    const n = this.resizedKeys.length;
+    if (n !== 0 && this.resizedKeys[n - 1] === key && this.resizedDbs[n - 1] === db) return;
+    // Outside commands (loading a snapshot) nothing settles the list: keep it bounded.
+    if (n >= 65536) this.settle();
+    this.resizedDbs.push(db);
+    this.resizedKeys.push(key);
+  }
+
+  /**
+   * Measures again the values changed in place since the last call, so the keyspace's memory
+   * totals (KeyTable.bytes) are current. Called after every command and before the totals are read.
+   */
+  settle(): void {
+    const keys = this.resizedKeys;
+    if (keys.length === 0) return;
+    const dbs = this.resizedDbs;
+    for (let i = 0; i < keys.length; i++) this.dbs[dbs[i]!]!.remeasure(keys[i]!);
+    keys.length = 0;
+    dbs.length = 0;
   }
 
   keyReady(db: number, key: string): void {
@@ -111,6 +150,7 @@ export class Keyspace {
     this.stats.expiredStalePerc = 0;
     this.stats.expiredTimeCapReached = 0;
     this.stats.expireCycleTimeUsed = 0;
+    this.stats.evictedKeys = 0;
   }
 
   /**

@@ -2,10 +2,10 @@
  * The connection family: PING, ECHO, SELECT, QUIT, RESET, HELLO, AUTH and CLIENT (ID,
  * SETNAME, GETNAME, LIST, INFO, KILL, REPLY, PAUSE, UNPAUSE, NO-EVICT, UNBLOCK, HELP, and the
  * client-side caching subcommands TRACKING, CACHING, GETREDIR, TRACKINGINFO, whose state lives
- * in commands/tracking.ts). Authentication here checks the default user against requirepass;
- * full ACL users come with the security feature.
+ * in commands/tracking.ts). Authentication checks ACL users (commands/acl.ts).
  */
 
+import type { AclUser } from '../commands/acl.js';
 import { intArg, isWord, syntaxError } from '../commands/args.js';
 import type { Client } from '../commands/client.js';
 import { cstr, E, ReplyError } from '../commands/errors.js';
@@ -54,20 +54,8 @@ function resetCommand(c: Client): void {
   c.select(0);
   c.reply.resp = 2;
   c.name = '';
-  c.authenticated = !requiresAuth(c);
-  c.user = 'default';
+  c.inst.acl.setDefaultAuth(c);
   c.reply.simple('RESET');
-}
-
-/** Whether the default user needs a password (requirepass). */
-function requiresAuth(c: Client): boolean {
-  return c.inst.config.string('requirepass') !== '';
-}
-
-function checkCredentials(c: Client, user: string, pass: string): boolean {
-  if (user !== 'default') return false;
-  const required = c.inst.config.string('requirepass');
-  return required === '' || pass === required;
 }
 
 const WRONGPASS = 'WRONGPASS invalid username-password pair or user is disabled.';
@@ -77,7 +65,7 @@ function authCommand(c: Client, argv: string[]): void {
   let user = 'default';
   let pass: string;
   if (argv.length === 2) {
-    if (!requiresAuth(c)) {
+    if (c.inst.acl.defaultUser.nopass) {
       throw new ReplyError(
         'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
       );
@@ -87,9 +75,7 @@ function authCommand(c: Client, argv: string[]): void {
     user = argv[1]!;
     pass = argv[2]!;
   }
-  if (!checkCredentials(c, user, pass)) throw new ReplyError(WRONGPASS);
-  c.authenticated = true;
-  c.user = user;
+  if (!c.inst.acl.authenticate(c, user, pass, argv[0]!)) throw new ReplyError(WRONGPASS);
   c.reply.ok();
 }
 
@@ -120,9 +106,7 @@ function helloCommand(c: Client, argv: string[]): void {
     const more = argv.length - 1 - j;
     const opt = argv[j]!;
     if (isWord(opt, 'auth') && more >= 2) {
-      if (!checkCredentials(c, argv[j + 1]!, argv[j + 2]!)) throw new ReplyError(WRONGPASS);
-      c.authenticated = true;
-      c.user = argv[j + 1]!;
+      if (!c.inst.acl.authenticate(c, argv[j + 1]!, argv[j + 2]!, argv[0]!)) throw new ReplyError(WRONGPASS);
       j += 2;
     } else if (isWord(opt, 'setname') && more >= 1) {
       name = argv[++j]!;
@@ -131,7 +115,7 @@ function helloCommand(c: Client, argv: string[]): void {
       throw new ReplyError(`ERR Syntax error in HELLO option '${cstr(opt)}'`);
     }
   }
-  if (!c.authenticated && requiresAuth(c)) {
+  if (!c.authenticated) {
     throw new ReplyError(
       'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
     );
@@ -238,7 +222,7 @@ function clientKill(c: Client, argv: string[]): void {
   let type: ClientType | null = null;
   let addr: string | null = null;
   let laddr: string | null = null;
-  let user: string | null = null;
+  let user: AclUser | null = null;
   let skipme = true;
   for (let i = 2; i < argv.length; i += 2) {
     const opt = argv[i]!;
@@ -251,8 +235,8 @@ function clientKill(c: Client, argv: string[]): void {
     else if (isWord(opt, 'addr') && more) addr = argv[i + 1]!;
     else if (isWord(opt, 'laddr') && more) laddr = argv[i + 1]!;
     else if (isWord(opt, 'user') && more) {
-      user = argv[i + 1]!;
-      if (user !== 'default') throw new ReplyError(`ERR No such user '${cstr(user)}'`);
+      user = c.inst.acl.users.get(argv[i + 1]!) ?? null;
+      if (user === null) throw new ReplyError(`ERR No such user '${cstr(argv[i + 1]!)}'`);
     } else if (isWord(opt, 'skipme') && more) {
       if (isWord(argv[i + 1]!, 'yes')) skipme = true;
       else if (isWord(argv[i + 1]!, 'no')) skipme = false;
@@ -267,7 +251,7 @@ function clientKill(c: Client, argv: string[]): void {
     if (type !== null && clientType(x) !== type) continue;
     if (addr !== null && x.conn.addr !== addr) continue;
     if (laddr !== null && x.conn.laddr !== laddr) continue;
-    if (user !== null && x.user !== user) continue;
+    if (user !== null && x.aclUser !== user) continue;
     if (x === c && skipme) continue;
     killed++;
     if (x === c) killSelf = true;

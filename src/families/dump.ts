@@ -82,7 +82,9 @@ function restoreCommand(c: Client, argv: string[]): void {
     // Propagated with an absolute time, so a replay restores the same deadline.
     if (!absttl) c.rewriteCommand([...argv.slice(0, 2), msArg(ttl), ...argv.slice(3), 'ABSTTL']);
   }
+  // objectSetLRUOrLFU: IDLETIME applies under an LRU policy, FREQ under an LFU one.
   if (idle >= 0) c.db.setIdleSeconds(key, idle);
+  if (freq >= 0) c.db.setFrequency(key, freq);
   touched(c, key, NOTIFY.GENERIC, 'restore');
   c.reply.ok();
 }

@@ -4,6 +4,7 @@
  */
 
 import type { CommandSpec } from '../commands/spec.js';
+import { aclCommands } from './acl.js';
 import { bitmapCommands } from './bitmaps.js';
 import { blockingCommands } from './blocking.js';
 import { commandCommands } from './command.js';
@@ -40,4 +41,5 @@ export const allCommands: readonly CommandSpec[] = [
   ...infoCommands,
   ...serverCommands,
   ...commandCommands,
+  ...aclCommands,
 ];

@@ -10,6 +10,7 @@ import type { Client } from '../commands/client.js';
 import type { CommandSpec } from '../commands/spec.js';
 import { MNEMO_VERSION } from '../config/config.js';
 import { lruClock } from '../engine/db.js';
+import { keyspaceBytes } from '../engine/memsize.js';
 import { REDIS_VERSION } from './connection.js';
 import { command } from './define.js';
 
@@ -119,13 +120,17 @@ function clientsSection(c: Client): Section {
 
 function memorySection(c: Client): Section {
   const inst = c.inst;
+  const memory = inst.memory;
   const mem = process.memoryUsage();
-  const used = mem.heapUsed + mem.external;
-  if (used > inst.memoryPeak) inst.memoryPeak = used;
-  const peak = inst.memoryPeak;
-  const startup = inst.memoryStartup;
-  const dataset = Math.max(0, used - startup);
+  const used = memory.used();
+  const peak = memory.peak;
+  const startup = memory.startup;
+  const [entries, tables] = keyspaceBytes(inst.ks);
+  // Redis's overhead: start-up memory plus the tables that hold the keys; the rest is data.
+  const overhead = Math.min(used, startup + tables);
+  const dataset = used - overhead;
   const maxmemory = inst.config.number('maxmemory');
+  const notCounted = inst.eviction.notCounted;
   const sys = totalmem();
   return [
     ['used_memory', used],
@@ -134,16 +139,14 @@ function memorySection(c: Client): Section {
     ['used_memory_rss_human', bytesToHuman(mem.rss)],
     ['used_memory_peak', peak],
     ['used_memory_peak_human', bytesToHuman(peak)],
-    ['used_memory_peak_perc', `${((used * 100) / peak).toFixed(2)}%`],
+    ['used_memory_peak_perc', `${((used * 100) / (peak || 1)).toFixed(2)}%`],
+    ['used_memory_overhead', overhead],
     ['used_memory_startup', startup],
     ['used_memory_dataset', dataset],
     [
       'used_memory_dataset_perc',
-      `${used > startup ? ((dataset * 100) / (used - startup || 1)).toFixed(2) : '0.00'}%`,
+      `${used > startup ? ((dataset * 100) / (used - startup)).toFixed(2) : '0.00'}%`,
     ],
-    ['used_memory_heap_total', mem.heapTotal],
-    ['used_memory_external', mem.external],
-    ['used_memory_array_buffers', mem.arrayBuffers],
     ['total_system_memory', sys],
     ['total_system_memory_human', bytesToHuman(sys)],
     ['maxmemory', maxmemory],
@@ -151,8 +154,21 @@ function memorySection(c: Client): Section {
     ['maxmemory_policy', inst.config.string('maxmemory-policy')],
     ['mem_fragmentation_ratio', (mem.rss / (used || 1)).toFixed(2)],
     ['mem_fragmentation_bytes', mem.rss - used],
+    ['mem_not_counted_for_evict', notCounted],
+    ['mem_aof_buffer', notCounted],
     ['mem_allocator', `v8-${process.versions.v8}`],
     ['lazyfree_pending_objects', 0],
+    // mnemo's own: V8's view and how used_memory is derived from it (commands/memory.ts).
+    ['mnemo_memory_mode', memory.mode],
+    ['mnemo_dataset_estimate', entries + tables],
+    ['mnemo_heap_used', mem.heapUsed],
+    ['mnemo_heap_total', mem.heapTotal],
+    ['mnemo_heap_limit', memory.heapLimit],
+    ['mnemo_heap_guard', inst.eviction.heapGuard],
+    ['mnemo_external', mem.external],
+    ['mnemo_array_buffers', mem.arrayBuffers],
+    ['mnemo_major_gcs', memory.majorGcs],
+    ['mnemo_last_anchor_ms_ago', Math.round(performance.now() - memory.anchoredAt)],
   ];
 }
 
@@ -178,6 +194,7 @@ function statsSection(c: Client): Section {
   const inst = c.inst;
   const s = inst.stats;
   const ks = inst.ks.stats;
+  const exceeded = inst.eviction.exceededTimes();
   return [
     ['total_connections_received', s.connections],
     ['total_commands_processed', s.commands],
@@ -194,7 +211,10 @@ function statsSection(c: Client): Section {
     ['expired_stale_perc', (ks.expiredStalePerc * 100).toFixed(2)],
     ['expired_time_cap_reached_count', ks.expiredTimeCapReached],
     ['expire_cycle_cpu_milliseconds', Math.round(ks.expireCycleTimeUsed / 1000)],
-    ['evicted_keys', 0],
+    ['evicted_keys', ks.evictedKeys],
+    ['evicted_clients', 0],
+    ['total_eviction_exceeded_time', exceeded[0]],
+    ['current_eviction_exceeded_time', exceeded[1]],
     ['keyspace_hits', ks.hits],
     ['keyspace_misses', ks.misses],
     ['pubsub_channels', inst.pubsub.channels.size],

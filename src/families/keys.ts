@@ -445,10 +445,10 @@ function objectFreq(c: Client, argv: string[]): void {
       'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
     );
   }
-  // LFU counters arrive with eviction; until then a key reads as freshly created (LFU_INIT_VAL).
-  const v = objectLookup(c, argv[2]!);
-  if (v === undefined) c.reply.nil();
-  else c.reply.int(5);
+  // LFUDecrAndReturn: the counter with its decay applied, without counting this as an access.
+  const freq = c.db.frequency(argv[2]!);
+  if (freq < 0) c.reply.nil();
+  else c.reply.int(freq);
 }
 
 // ---- registration ----

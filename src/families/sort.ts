@@ -285,6 +285,7 @@ function pqsort<T>(v: T[], cmp: (a: T, b: T) => number, lrange: number, rrange: 
 // ---- the command ----
 
 const SCORE_ERROR = "ERR One or more scores can't be converted into double";
+const ACL_DENIED = 'denied due to insufficient ACL permissions.';
 
 function sortGeneric(c: Client, argv: string[], readonly: boolean): void {
   let desc = false;
@@ -295,6 +296,14 @@ function sortGeneric(c: Client, argv: string[], readonly: boolean): void {
   let sortby: string | null = null;
   let storekey: string | null = null;
   const gets: string[] = [];
+  // BY and GET patterns name keys no ACL check saw: they need read access to every key.
+  let fullKeyAccess: boolean | undefined;
+  const mayReadAnyKey = (): boolean => {
+    if (c.aclUser.unrestricted) return true;
+    const self = c.inst.acl.commandRecord(readonly ? 'sort_ro' : 'sort')!;
+    fullKeyAccess ??= c.inst.acl.unrestrictedKeyAccess(c.aclUser, self, argv, ['access']);
+    return fullKeyAccess;
+  };
   for (let j = 2; j < argv.length; j++) {
     const left = argv.length - j - 1;
     const opt = argv[j]!;
@@ -315,7 +324,9 @@ function sortGeneric(c: Client, argv: string[], readonly: boolean): void {
       // A pattern without `*` names no per-element key: nothing to sort by. This sticks even if
       // a later BY has a `*`.
       if (!cstr(sortby).includes('*')) dontsort = true;
+      else if (!mayReadAnyKey()) throw new ReplyError(`ERR BY option of SORT ${ACL_DENIED}`);
     } else if (isWord(opt, 'get') && left >= 1) {
+      if (!mayReadAnyKey()) throw new ReplyError(`ERR GET option of SORT ${ACL_DENIED}`);
       gets.push(argv[++j]!);
     } else {
       throw syntaxError();

@@ -7,7 +7,7 @@
  */
 
 import type { Client } from '../commands/client.js';
-import { call } from '../commands/dispatch.js';
+import { call, execAllows } from '../commands/dispatch.js';
 import { ReplyError } from '../commands/errors.js';
 import type { CommandSpec } from '../commands/spec.js';
 import { command, keyRange } from './define.js';
@@ -36,7 +36,7 @@ function execCommand(c: Client): void {
   c.denyBlocking = true;
   c.reply.array(queued.length);
   try {
-    for (const { cmd, argv } of queued) call(c, cmd, argv);
+    for (const { cmd, argv } of queued) if (execAllows(c, cmd, argv)) call(c, cmd, argv);
   } finally {
     // The queued commands were propagated one by one (and get wrapped in MULTI/EXEC).
     c.preventPropagation();

@@ -2,10 +2,11 @@
  * Loading the append-only file at start-up, as Redis 7.0's loadAppendOnlyFiles and
  * loadSingleAppendOnlyFile do it: the upgrade of an old single-file `appendonly.aof` into the
  * multi-part directory, then the BASE file (an RDB, possibly followed by an AOF tail, or RESP
- * commands) and every INCR file in manifest order, each command replayed through dispatch() by
- * an internal client whose replies go nowhere (an error reply is logged as Redis logs it).
- * A file whose last command is cut short loads up to it and is truncated there when
- * aof-load-truncated is on; anything else malformed stops the start with the file and offset.
+ * commands) and every INCR file in manifest order, each command replayed through call() (what
+ * dispatch() runs once a command is accepted: the same handlers) by an internal client whose
+ * replies go nowhere (an error reply is logged as Redis logs it). A file whose last command is
+ * cut short loads up to it and is truncated there when aof-load-truncated is on; anything else
+ * malformed stops the start with the file and offset.
  * Also the buffered fgets/fread reader that mnemo-check-aof shares.
  */
 
@@ -21,9 +22,12 @@ import {
   truncateSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { AclUser } from '../commands/acl.js';
 import { Client } from '../commands/client.js';
-import { dispatch } from '../commands/dispatch.js';
+import { call } from '../commands/dispatch.js';
+import { E } from '../commands/errors.js';
 import type { Instance } from '../commands/instance.js';
+import type { Command } from '../commands/spec.js';
 import type { Reply } from '../protocol/reply.js';
 import type { Logger } from '../server/log.js';
 import { type AofManifest, persistManifest } from './aof-manifest.js';
@@ -284,6 +288,14 @@ export function loadAppendOnlyFiles(ctx: AofLoadContext, am: AofManifest): AofLo
   return { status, totalSize, baseSize };
 }
 
+/** lookupCommand(argv): the command or subcommand record; undefined for an unknown one. */
+function lookupCommand(commands: Instance['commands'], argv: string[]): Command | undefined {
+  const cmd = commands.lookup(argv[0]!);
+  if (cmd === undefined || cmd.subs === null || argv.length < 2) return cmd;
+  const sub = argv[1]!;
+  return cmd.subs.get(sub) ?? cmd.subs.get(sub.toLowerCase());
+}
+
 /** Replays files through one internal client (Redis's fake AOF client). */
 class Replayer {
   private readonly reply = new LoadingReply();
@@ -297,6 +309,12 @@ class Replayer {
     inst.nextClientId = nextId;
     // Like Redis's AOF client (CLIENT_DENY_BLOCKING): a blocking command answers at once.
     this.client.denyBlocking = true;
+    // ... and with no ACL user at all: nothing in the file may be refused (EXEC checks again).
+    const superuser = new AclUser('(aof-loading)', true);
+    superuser.enabled = true;
+    superuser.nopass = true;
+    superuser.unrestricted = true;
+    this.client.aclUser = superuser;
   }
 
   close(): void {
@@ -392,7 +410,7 @@ class Replayer {
         }
       }
       if (truncated || badAt >= 0) break;
-      const cmd = commands.lookup(argv[0]!);
+      const cmd = lookupCommand(commands, argv);
       if (cmd === undefined) {
         ctx.log.warning(`Unknown command '${argv[0]}' reading the append only file ${name}`);
         throw new AofLoadError(
@@ -401,10 +419,17 @@ class Replayer {
       }
       if (cmd.parent === null && cmd.name === 'multi') validBeforeMulti = validUpTo;
       reply.errors.length = 0;
-      dispatch(client, argv);
+      // As Redis runs cmd->proc for its AOF client: no ACL, maxmemory or pause checks (the
+      // commands were checked when they first ran); inside MULTI everything but EXEC is queued.
+      const arity = cmd.arity;
+      if ((arity > 0 && argv.length !== arity) || argv.length < -arity)
+        reply.error(E.WRONG_ARGS(cmd.fullName));
+      else if (client.multi !== null && !(cmd.parent === null && cmd.name === 'exec'))
+        client.multi.push({ cmd, argv });
+      else call(client, cmd, argv);
       for (const e of reply.errors) {
         ctx.log.warning(
-          `== CRITICAL == This server is sending an error to its AOF-loading-client: '${e.slice(0, 4096)}' after processing the command '${cmd.name}'`,
+          `== CRITICAL == This server is sending an error to its AOF-loading-client: '${e.slice(0, 4096)}' after processing the command '${cmd.fullName}'`,
         );
       }
       validUpTo = r.offset;

@@ -221,7 +221,9 @@ class RespRewrite implements RewriteJob {
         if (slice > this.longestSliceMs) this.longestSliceMs = slice;
         if (finished) break;
         if (this.text.length >= FLUSH_CHARS) await file.write(this.take());
-        else await new Promise((r) => setImmediate(r));
+        // Always through setImmediate: a write completes in the poll phase, and slicing on from
+        // there would run two slices in one event-loop turn.
+        await new Promise((r) => setImmediate(r));
       }
       if (this.ks.snapshot === this.snapshot) this.ks.snapshot = null;
       await file.write(this.take());

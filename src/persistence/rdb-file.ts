@@ -150,7 +150,9 @@ export class BackgroundSave {
         if (finished) break;
         // Copy-on-write writes also land in the encoder between slices.
         if (rdb.pending >= FLUSH_BYTES) await file.write(rdb.take());
-        else await new Promise((r) => setImmediate(r));
+        // Always through setImmediate: a write completes in the poll phase, and slicing on from
+        // there would run two slices in one event-loop turn.
+        await new Promise((r) => setImmediate(r));
       }
       // Nothing pending in the snapshot any more: later writes no longer need to consult it.
       if (this.ks.snapshot === this.snapshot) this.ks.snapshot = null;

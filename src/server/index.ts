@@ -6,11 +6,13 @@
  * neighbours are the only code that touches node:net and node:tls.
  */
 
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { resolve as resolvePath } from 'node:path';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { Instance } from '../commands/instance.js';
 import { Config, ConfigLoadError, type Directive, MNEMO_VERSION } from '../config/config.js';
+import { errnoText } from '../config/load.js';
 import type { Clock } from '../engine/clock.js';
 import { allCommands } from '../families/index.js';
 
@@ -38,6 +40,8 @@ export interface ServerOptions {
   tlsPort?: number;
   /** The config file's `rename-command` lines (loadConfig's `deferred`), applied at start-up. */
   commandRenames?: readonly Directive[];
+  /** The config file's `user` lines (loadConfig's `deferred`): ACL users created at start-up. */
+  users?: readonly Directive[];
   /** Address(es) to bind. Defaults to the config's `bind`. */
   host?: string | string[];
   config?: Config;
@@ -103,6 +107,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     config,
     commands: allCommands,
     ...(options.clock ? { clock: options.clock } : {}),
+    // The server owns its process: used_memory is the process's live memory (commands/memory.ts).
+    memory: 'process',
   });
   for (const d of options.commandRenames ?? []) {
     if (d.name !== 'rename-command' || d.args.length !== 2) continue;
@@ -111,6 +117,34 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       instance.close();
       throw new ConfigLoadError(err, d.line, d.raw);
     }
+  }
+  // The ACL file lives on disk; relative paths start from `dir`, where Redis runs.
+  instance.acl.files = {
+    read: (path) => {
+      try {
+        return readFileSync(resolvePath(config.string('dir'), path), 'latin1');
+      } catch (err) {
+        throw new Error(errnoText(err));
+      }
+    },
+    write: (path, text) => {
+      const file = resolvePath(config.string('dir'), path);
+      const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
+      try {
+        writeFileSync(tmp, text, 'latin1');
+        renameSync(tmp, file);
+      } catch (err) {
+        log.warning(`Writing ACL file for ACL SAVE: ${errnoText(err)}`);
+        rmSync(tmp, { force: true });
+        throw err;
+      }
+    },
+  };
+  // ACLLoadUsersAtStartup: `user` directives, then the ACL file, before the dataset loads.
+  const aclError = instance.acl.loadAtStartup((options.users ?? []).map((d) => d.args));
+  if (aclError !== null) {
+    instance.close();
+    throw new Error(aclError);
   }
   const persistence = new Persistence(instance, log);
   try {
@@ -157,7 +191,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   /** A socket past the maxclients check: protected mode, then a client. */
   const admit = (socket: Socket) => {
-    if (protectedModeDenies(config, socket.remoteAddress)) {
+    if (protectedModeDenies(config, socket.remoteAddress, instance.acl.defaultUser.nopass)) {
       instance.stats.rejectedConnections++;
       refuseSocket(socket, PROTECTED_MODE_DENIED);
       return;
@@ -167,7 +201,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   };
 
   const onConnection = (socket: Socket) => {
-    if (connections.size >= config.number('maxclients')) {
+    // TLS clients still in their handshake count too, as they are clients in Redis already.
+    if (connections.size + handshaking.size >= config.number('maxclients')) {
       instance.stats.rejectedConnections++;
       refuseSocket(socket, MAXCLIENTS_REACHED);
       return;
@@ -180,6 +215,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const sessions = new TlsSessionCache(config);
   /** Raw sockets whose TLS handshake is under way: they count against maxclients. */
   const handshaking = new Set<Socket>();
+  /** Raw sockets refused for maxclients: their aborted handshake is not worth a warning. */
+  const dropped = new WeakSet<Socket>();
   if (tlsWanted !== undefined) {
     try {
       tls = tlsSettings(config);
@@ -200,8 +237,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         reloadQueued = false;
         try {
           const next = tlsSettings(config);
-          for (const srv of tlsServers)
-            (srv as ReturnType<typeof createTlsServer>).setSecureContext(next.options);
+          for (const srv of tlsServers) {
+            const t = srv as ReturnType<typeof createTlsServer> & {
+              requestCert: boolean;
+              rejectUnauthorized: boolean;
+            };
+            t.setSecureContext(next.options);
+            // setSecureContext() leaves these two as the constructor set them; each handshake reads them.
+            t.requestCert = next.options.requestCert === true;
+            t.rejectUnauthorized = next.options.rejectUnauthorized === true;
+          }
           tls = next;
           sessions.clear();
         } catch (err) {
@@ -217,6 +262,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     // Admission before the handshake (Redis's acceptCommonHandler): nothing can be written yet.
     if (connections.size + handshaking.size >= config.number('maxclients')) {
       instance.stats.rejectedConnections++;
+      dropped.add(raw);
       raw.on('error', () => {});
       raw.destroy();
       return;
@@ -252,7 +298,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         const srv = createTlsServer(tls!.options, onSecure);
         srv.on('connection', onTlsRaw);
         srv.on('tlsClientError', (err, socket) => {
-          handshaking.delete((socket as unknown as { _parent: Socket })._parent);
+          const raw = (socket as unknown as { _parent: Socket })._parent;
+          handshaking.delete(raw);
+          if (dropped.has(raw)) return;
           log.warning(`Error accepting a client connection: ${opensslErrorText(err)}`);
         });
         sessions.attach(srv);
@@ -265,6 +313,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       } catch (err) {
         if (optional) continue;
         for (const s of [...servers, ...tlsServers]) s.close();
+        persistence.close();
         instance.close();
         throw err;
       }
@@ -278,6 +327,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
   }
   if (servers.length + tlsServers.length === 0) {
+    persistence.close();
     instance.close();
     throw new Error(`could not bind any of: ${addresses.map((a) => a.host).join(' ')}`);
   }
@@ -321,7 +371,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         }
         // Write beside the file and rename over it, so a crash never leaves half a config.
         const tmp = `${file}.tmp-${process.pid}`;
-        writeFileSync(tmp, config.rewrite(file, original), 'latin1');
+        const users = instance.acl.configUserLines();
+        writeFileSync(tmp, config.rewrite(file, original, { users }), 'latin1');
         renameSync(tmp, file);
         log.notice('CONFIG REWRITE executed with success.');
         return undefined;

@@ -1,0 +1,232 @@
+/**
+ * What a key and its value cost in the V8 heap: the size model behind mnemo's memory accounting
+ * (INFO used_memory, maxmemory). Redis counts every malloc; a JS engine cannot, so the keyspace
+ * keeps a running total of these estimates (engine/db.ts) and commands/memory.ts anchors it to
+ * the heap V8 measures after each major GC.
+ *
+ * The model is V8's object layout on x64 without pointer compression (Node's builds): 8-byte
+ * tagged fields, a 24-byte object header (map, properties, elements), 16-byte headers on strings
+ * and fixed arrays, everything rounded up to 8 bytes. A one-byte string of n chars costs
+ * 16 + n; empty and single-char strings are V8's shared constants and cost nothing; a string of
+ * a megabyte or more that Node made from a buffer is external (its chars are off-heap, but they
+ * still count). Integers in the Smi range cost nothing beyond their slot; other numbers are
+ * 16-byte HeapNumbers. Collections add their containers (JS arrays grown by V8's 1.5x + 16 rule,
+ * typed arrays for hash tables) and their elements. A big collection's elements are measured on
+ * SAMPLES evenly spaced members and extrapolated, so an estimate is O(1) in the collection's size
+ * and the same collection always gets the same figure.
+ *
+ * Value classes keep their layout private; the few fields read here are named in the *Layout
+ * interfaces below, next to the structure they mirror. test/memory.test.ts checks the model
+ * against the real heap, so a layout change that breaks it shows up there.
+ */
+
+import type { Database } from './db.js';
+import type { StrSet } from './dict.js';
+import type { Keyspace } from './keyspace.js';
+import { HashValue } from './values/hash.js';
+import { ListValue } from './values/list.js';
+import { SetValue } from './values/set.js';
+import { ByteString } from './values/string.js';
+import type { Value } from './values/types.js';
+import { type ScoreTable, ZSetValue } from './values/zset.js';
+
+/** Elements measured per collection; smaller collections are measured exactly. */
+const SAMPLES = 16;
+/** A JS object's header: map, properties, elements. */
+const OBJECT = 24;
+/** A JSArray object (header + length) and its FixedArray header. */
+const JS_ARRAY = 32 + 16;
+/** A typed array's JS objects (JSTypedArray, JSArrayBuffer) and off-heap bookkeeping: measured. */
+const TYPED_ARRAY = 184;
+const HEAP_NUMBER = 16;
+/** Node creates strings this long (EXTERN_APEX) or longer from buffers as external strings. */
+const EXTERNAL_STRING_MIN = 0xfbee9;
+const EXTERNAL_STRING = 40;
+
+const round8 = (n: number) => (n + 7) & ~7;
+
+/** Bytes of a binary (one-byte) string. */
+export function stringBytes(s: string): number {
+  const n = s.length;
+  if (n <= 1) return 0;
+  if (n >= EXTERNAL_STRING_MIN) return EXTERNAL_STRING + round8(n);
+  return (16 + n + 7) & ~7;
+}
+
+/**
+ * Slots V8 gives an array grown by push() to `n` elements. V8 grows to 1.5 x the needed length
+ * + 16, so the capacity is 1 to 1.5 times the length, 1.23 on average over lengths: that average
+ * is used rather than the exact step, which depends on the array's history (pop() trims it) and
+ * would make the estimate jump by a third of an array at each growth.
+ */
+export function jsArrayCapacity(n: number): number {
+  return n === 0 ? 0 : Math.ceil(n * 1.23) + 16;
+}
+
+/** A push-grown JS array of `n` elements (not counting what the elements point to). */
+function jsArrayBytes(n: number): number {
+  return n === 0 ? 32 : JS_ARRAY + 8 * jsArrayCapacity(n);
+}
+
+/** A JS array of known capacity (the key tables track theirs exactly). */
+function arrayOfCapacity(capacity: number): number {
+  return capacity === 0 ? 32 : JS_ARRAY + 8 * capacity;
+}
+
+function typedBytes(a: { byteLength: number }): number {
+  return a.byteLength === 0 ? 0 : TYPED_ARRAY + a.byteLength;
+}
+
+// ---- the layouts read here (see dict.ts, values/*.ts) ----
+
+interface TableLayout {
+  hashes: Int32Array;
+  next: Int32Array;
+  buckets: Int32Array;
+}
+interface ListLayout {
+  mask: number;
+}
+interface HashLayout {
+  packed: string;
+  table: { size: number; keys: string[]; vals: string[] } | null;
+}
+interface ZSetLayout {
+  table: ScoreTable | null;
+}
+interface ByteStringLayout {
+  str: string | null;
+  buf: Uint8Array | null;
+}
+
+/**
+ * A hash table's own structure (StrSet/Dict): the object, its key array and typed arrays, and
+ * `parallel` more push-grown arrays beside the keys (a Dict's values, a ScoreTable's scores).
+ * The strings the table holds are not included.
+ */
+export function tableBytes(t: StrSet, parallel: number, fields = 6 + parallel): number {
+  const l = t as unknown as TableLayout;
+  return (
+    OBJECT +
+    8 * fields +
+    (1 + parallel) * jsArrayBytes(t.size) +
+    typedBytes(l.hashes) +
+    typedBytes(l.next) +
+    typedBytes(l.buckets)
+  );
+}
+
+/** Sum of `bytes(i)` over [0, n): exact up to SAMPLES, else extrapolated from evenly spaced picks. */
+function elements(n: number, bytes: (i: number) => number): number {
+  if (n <= SAMPLES) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += bytes(i);
+    return sum;
+  }
+  let sum = 0;
+  for (let j = 0; j < SAMPLES; j++) sum += bytes(Math.floor(((j + 0.5) * n) / SAMPLES));
+  return round8(Math.ceil((sum * n) / SAMPLES));
+}
+
+function listBytes(v: ListValue): number {
+  const cap = (v as unknown as ListLayout).mask + 1;
+  // ListValue: snap, items, head, mask, length; items is a preallocated (holey) array.
+  return OBJECT + 5 * 8 + JS_ARRAY + 8 * cap + elements(v.length, (i) => stringBytes(v.at(i)));
+}
+
+function setBytes(v: SetValue): number {
+  const m = v.members;
+  // SetValue: snap, members, intset.
+  return OBJECT + 3 * 8 + tableBytes(m, 0) + elements(m.size, (i) => stringBytes(m.keys[i]!));
+}
+
+function hashBytes(v: HashValue): number {
+  const l = v as unknown as HashLayout;
+  // HashValue: snap, packed, packedSize, table.
+  const own = OBJECT + 4 * 8;
+  const t = l.table;
+  if (t === null) return own + stringBytes(l.packed);
+  return (
+    own +
+    tableBytes(t as unknown as StrSet, 1) +
+    elements(t.size, (i) => stringBytes(t.keys[i]!) + stringBytes(t.vals[i]!))
+  );
+}
+
+/** A leaf object (prev, next, m, s) with its two arrays' headers. */
+const LEAF = OBJECT + 4 * 8 + 2 * JS_ARRAY;
+/**
+ * Per pair in a B+tree of more than one small leaf: the member and score slots of leaves that
+ * run 50-100% full with arrays grown by push, plus the inner nodes. Measured: 31 bytes a pair
+ * for ascending inserts (full leaves), 45 for random ones.
+ */
+const TREE_PAIR = 40;
+
+function zsetBytes(v: ZSetValue): number {
+  const n = v.size;
+  const t = (v as unknown as ZSetLayout).table;
+  // ZSetValue: snap, listpack, index, table; ZIndex: root, height, size, head, tail.
+  let bytes = OBJECT + 4 * 8 + OBJECT + 5 * 8;
+  bytes += elements(n, (i) => stringBytes(v.entry(i)[0]));
+  // Up to 16 pairs, one leaf with exact-size arrays (a pointer and an unboxed double a pair).
+  bytes += n <= 16 ? LEAF + 16 + 16 * n : LEAF + TREE_PAIR * n;
+  if (t !== null) bytes += tableBytes(t, 1);
+  return bytes;
+}
+
+function byteStringBytes(v: ByteString): number {
+  const l = v as unknown as ByteStringLayout;
+  // ByteString: snap, str, buf, n.
+  const own = OBJECT + 4 * 8;
+  return own + (l.buf !== null ? typedBytes(l.buf) : stringBytes(l.str ?? ''));
+}
+
+/** Bytes a value costs (not counting the slot that holds it). */
+export function valueBytes(v: Value): number {
+  switch (typeof v) {
+    case 'string':
+      return stringBytes(v);
+    case 'number':
+      return v === (v | 0) ? 0 : HEAP_NUMBER;
+    case 'bigint':
+      return 24;
+    default:
+      if (v instanceof ListValue) return listBytes(v);
+      if (v instanceof HashValue) return hashBytes(v);
+      if (v instanceof SetValue) return setBytes(v);
+      if (v instanceof ZSetValue) return zsetBytes(v);
+      if (v instanceof ByteString) return byteStringBytes(v);
+      return 0;
+  }
+}
+
+/** A database's tables: the key table with its parallel arrays, and the expires table. */
+export function databaseTableBytes(db: Database): number {
+  const d = db.dict;
+  const x = db.expires;
+  // KeyTable: StrSet's fields + vals, lru, mem, bytes; expires: a Dict of HeapNumber times whose
+  // keys are the key table's strings (Database.setExpire shares them).
+  // The keys and values arrays have the capacity of their biggest past.
+  let bytes =
+    tableBytes(d, 1, 11) +
+    2 * (arrayOfCapacity(d.capacity) - jsArrayBytes(d.size)) +
+    typedBytes(d.lru) +
+    typedBytes(d.mem);
+  if (x.capacity !== 0) {
+    bytes +=
+      tableBytes(x, 1, 8) + 2 * (arrayOfCapacity(x.capacity) - jsArrayBytes(x.size)) + x.size * HEAP_NUMBER;
+  }
+  return bytes;
+}
+
+/** The estimated dataset: [keys and values, the tables holding them], in bytes. */
+export function keyspaceBytes(ks: Keyspace): [number, number] {
+  ks.settle();
+  let entries = 0;
+  let tables = 0;
+  for (const db of ks.dbs) {
+    entries += db.dict.bytes;
+    if (db.dict.capacity !== 0) tables += databaseTableBytes(db);
+  }
+  return [entries, tables];
+}

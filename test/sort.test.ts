@@ -651,7 +651,10 @@ function randomScore(r: (n: number) => number): string {
     Array.from({ length: n }, () => alphabet[r(alphabet.length)]).join('');
   switch (r(4)) {
     case 0:
-      return `0x${digits(1, '123456789abcdef')}.${digits(1 + r(16), hex)}p-${1020 + r(60)}`;
+      // At most 52 significant bits: past 53, glibc 2.36 rounds subnormal hex input with a
+      // quirk (it forgets the first bit after its 53-bit window) that mnemo does not model;
+      // the fixed cases above cover the boundary (see docs/compatibility.md).
+      return `0x${digits(1, '123456789abcdef')}.${digits(1 + r(12), hex)}p-${1020 + r(60)}`;
     case 1:
       return `0x${digits(1, '1f')}.${digits(r(16), hex)}p${1020 + r(6)}`;
     case 2:

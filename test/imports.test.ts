@@ -24,8 +24,12 @@ const SRC = join(ROOT, 'src');
 const ALLOWED_NODE_IN_COMMANDS_FAMILIES: Record<string, readonly string[]> = {
   // The instance's run id (INFO server run_id) is 20 random bytes, as in Redis.
   'src/commands/instance.ts': ['node:crypto'],
+  // ACL passwords are stored as SHA-256 digests; ACL GENPASS draws random bytes.
+  'src/commands/acl.ts': ['node:crypto'],
   // INFO server reports the OS, architecture and total memory.
   'src/families/info.ts': ['node:os'],
+  // used_memory is anchored to V8's heap statistics; the heap guard reads V8's heap limit.
+  'src/commands/memory.ts': ['node:v8'],
 };
 
 /** Modules that do I/O: only the server, the executables and persistence may import them. */

@@ -4,9 +4,22 @@
  * [--directive value ...]`), it loads the configuration, starts the server, and stops on
  * SIGINT/SIGTERM after flushing replies, exiting 0. A bad configuration exits 1 with the
  * reason on stderr.
+ *
+ * The V8 heap limit: Node's default (about 4 GB) would abort the process long before a big
+ * machine's memory or a large maxmemory is used. The limit is fixed when a V8 isolate is
+ * created, so when the configured memory needs more (see wantedHeapBytes), the server runs in a
+ * worker thread created with resourceLimits.maxOldGenerationSizeMb, rather than re-executing
+ * Node with --max-old-space-size: the process, its pid (INFO process_id, the log lines), its
+ * CPU time and a kill -9 stay one thing. The main thread then only relays SIGINT/SIGTERM to the
+ * worker and exits with its exit code. An explicit --max-old-space-size (command line or
+ * NODE_OPTIONS) is respected as given; the heap guard (commands/eviction.ts) still refuses
+ * writes before that limit is reached.
  */
 
 import { readFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
+import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import { ConfigLoadError, MNEMO_VERSION } from '../config/config.js';
 import { loadConfig } from '../config/load.js';
 import { REDIS_VERSION } from '../families/connection.js';
@@ -22,6 +35,39 @@ Options are configuration directives with two leading dashes, as for redis-serve
        mnemo-server --port 7000
        mnemo-server ./mnemo.conf --port 7000 --loglevel verbose
 Defaults: bind 127.0.0.1 -::1, port 6379.`;
+
+const MB = 1024 * 1024;
+
+/**
+ * The heap limit the configuration calls for: with maxmemory, room for twice that (V8 needs
+ * space for garbage between collections) plus 256 MB; without, 75% of the machine's memory.
+ */
+function wantedHeapBytes(maxmemory: number, machine = totalmem()): number {
+  if (maxmemory <= 0) return Math.floor(machine * 0.75);
+  return Math.min(maxmemory * 2 + 256 * MB, Math.max(machine * 0.9, maxmemory * 1.25 + 256 * MB));
+}
+
+/** Whether the heap size was chosen explicitly for this Node process. */
+function heapSizeGiven(): boolean {
+  const given = (s: string) => /--max[-_]old[-_]space[-_]size/.test(s);
+  return process.execArgv.some(given) || given(process.env.NODE_OPTIONS ?? '');
+}
+
+/** Runs this same script in a worker with a heap of `bytes`; the process ends with the worker. */
+function runInWorker(bytes: number): void {
+  const worker = new Worker(new URL(import.meta.url), {
+    argv: process.argv.slice(2),
+    resourceLimits: { maxOldGenerationSizeMb: Math.ceil(bytes / MB) },
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => worker.postMessage({ signal }));
+  }
+  worker.on('error', (err: Error & { code?: string }) => {
+    const why = err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'the V8 heap limit was reached' : err.stack;
+    process.stderr.write(`mnemo stopped: ${why ?? err.message}\n`);
+  });
+  worker.on('exit', (code) => process.exit(code));
+}
 
 async function main(): Promise<void> {
   let loaded: ReturnType<typeof loadConfig>;
@@ -44,11 +90,19 @@ async function main(): Promise<void> {
     );
     return;
   }
+  if (isMainThread && !heapSizeGiven()) {
+    const wanted = wantedHeapBytes(loaded.config.number('maxmemory'));
+    if (getHeapStatistics().heap_size_limit < wanted) {
+      runInWorker(wanted);
+      return;
+    }
+  }
   let stopping = false;
   const server = await startServer({
     config: loaded.config,
     ...(loaded.configFile !== undefined ? { configFile: loaded.configFile } : {}),
     commandRenames: loaded.deferred.filter((d) => d.name === 'rename-command'),
+    users: loaded.deferred.filter((d) => d.name === 'user'),
     onShutdown: () => stop('SHUTDOWN'),
   }).catch((err: Error) => {
     // A bad rename-command line is a config file error, reported like every other one.
@@ -67,7 +121,9 @@ async function main(): Promise<void> {
     void closing.then((err) => {
       if (err !== undefined) {
         // As Redis: a failed final save keeps the server running rather than losing data.
-        log.warning(`${reason} received but errors trying to shut down the server, check the logs for more information`);
+        log.warning(
+          `${reason} received but errors trying to shut down the server, check the logs for more information`,
+        );
         stopping = false;
         return;
       }
@@ -75,8 +131,15 @@ async function main(): Promise<void> {
       process.exit(0);
     });
   }
-  process.on('SIGINT', () => stop('Received SIGINT'));
-  process.on('SIGTERM', () => stop('Received SIGTERM'));
+  if (parentPort !== null) {
+    // In a worker, signals reach the main thread, which passes them on.
+    parentPort.on('message', (m: { signal?: string }) => {
+      if (m.signal !== undefined) stop(`Received ${m.signal}`);
+    });
+  } else {
+    process.on('SIGINT', () => stop('Received SIGINT'));
+    process.on('SIGTERM', () => stop('Received SIGTERM'));
+  }
 }
 
 void main();

@@ -7,6 +7,7 @@
 
 import type { Database } from '../engine/db.js';
 import type { Reply } from '../protocol/reply.js';
+import type { AclUser } from './acl.js';
 import type { BlockState } from './blocking.js';
 import type { Instance } from './instance.js';
 import type { PubSubMessage, Subscriber } from './pubsub.js';
@@ -44,7 +45,8 @@ export class Client implements Subscriber {
   /** The connection closes after the current reply is sent (QUIT, protocol errors). */
   closeAfterReply = false;
   authenticated = true;
-  user = 'default';
+  /** The ACL user the client runs as (Redis's c->user). */
+  aclUser: AclUser;
   /** Commands executed, for CLIENT LIST tot-cmds (7.2 field; kept for INFO). */
   commandsProcessed = 0;
   /** Commands queued since MULTI, or null outside a transaction. */
@@ -85,9 +87,15 @@ export class Client implements Subscriber {
     public conn: Connection | null,
   ) {
     this.id = inst.nextClientId++;
+    this.aclUser = inst.acl.defaultUser;
     this.db = inst.ks.db(0);
     this.createdAt = inst.ks.clock.now();
     this.lastInteraction = this.createdAt;
+  }
+
+  /** The ACL user's name (CLIENT LIST user=, ACL WHOAMI). */
+  get user(): string {
+    return this.aclUser.name;
   }
 
   get resp(): 2 | 3 {

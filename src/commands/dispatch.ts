@@ -5,8 +5,10 @@
  * snapshot, turn a thrown ReplyError into an error reply, and keep the statistics INFO shows.
  */
 
+import { Acl } from './acl.js';
 import type { Client } from './client.js';
 import { E, ReplyError } from './errors.js';
+import { EVICT_FAIL, OOM_ERROR } from './eviction.js';
 import { feedMonitors } from './monitor.js';
 import { type Command, F } from './spec.js';
 
@@ -38,12 +40,14 @@ export function resolve(c: Client, argv: string[]): Command | null {
     reject(c, cmd, E.WRONG_ARGS(cmd.fullName));
     return null;
   }
-  // authRequired(): with requirepass set, a client that has not authenticated may run only
-  // no_auth commands (AUTH, HELLO, QUIT, RESET). Checked after arity, as Redis does.
-  if (!c.authenticated && (cmd.bits & F.NO_AUTH) === 0 && c.inst.config.string('requirepass') !== '') {
+  // authRequired(): while the default user needs a password, a client that has not
+  // authenticated may run only no_auth commands (AUTH, HELLO, QUIT, RESET). Checked after arity,
+  // as Redis does.
+  if ((cmd.bits & F.NO_AUTH) === 0 && c.inst.acl.authRequired(c)) {
     reject(c, cmd, E.NOAUTH);
     return null;
   }
+  if (!aclAllows(c, cmd, argv)) return null;
   // A RESP2 connection in subscribed mode can only (un)subscribe, ping, quit or reset.
   if (c.resp === 2 && c.inPubSub && !(cmd.parent === null && PUBSUB_ALLOWED.has(cmd.name))) {
     reject(
@@ -68,6 +72,44 @@ const PUBSUB_ALLOWED = new Set([
   'reset',
 ]);
 
+/**
+ * ACLCheckAllPerm as processCommand runs it: a denied command is logged and answered with
+ * NOPERM (which also dooms a transaction being queued).
+ */
+function aclAllows(c: Client, cmd: Command, argv: string[]): boolean {
+  if (c.aclUser.unrestricted) return true;
+  // Redis refuses a no_multi command inside MULTI before it looks at permissions.
+  if (c.multi !== null && (cmd.bits & F.NO_MULTI) !== 0) return true;
+  const acl = c.inst.acl;
+  const denial = acl.check(c.aclUser, cmd, argv);
+  if (denial === null) return true;
+  acl.logDenial(c, denial, cmd, argv, c.multi !== null ? 'multi' : 'toplevel');
+  reject(c, cmd, Acl.denialError(denial, cmd));
+  return false;
+}
+
+const EXEC_DENIAL = {
+  command: 'no permission to execute the command or subcommand',
+  key: 'no permission to touch the specified keys',
+  channel: 'no permission to access one of the channels used as arguments',
+} as const;
+
+/**
+ * EXEC checks each queued command again, since the rules may have changed after it was queued:
+ * a denied one gets an error in its slot (and a log entry) instead of running.
+ */
+export function execAllows(c: Client, cmd: Command, argv: string[]): boolean {
+  if (c.aclUser.unrestricted) return true;
+  const acl = c.inst.acl;
+  const denial = acl.check(c.aclUser, cmd, argv);
+  if (denial === null) return true;
+  acl.logDenial(c, denial, cmd, argv, 'multi');
+  const message = `NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is no longer allowed for the following reason: ${EXEC_DENIAL[denial.reason]}`;
+  c.inst.countError(message);
+  c.reply.error(message);
+  return false;
+}
+
 /** Commands that run at once inside MULTI instead of being queued. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
@@ -86,11 +128,13 @@ export function dispatch(c: Client, argv: string[]): void {
 export function dispatchResolved(c: Client, cmd: Command, argv: string[]): void {
   const mark = c.reply.mark();
   c.lastCommand = cmd;
-  execute(c, cmd, argv);
+  // The permissions may have changed since the record was resolved.
+  if (aclAllows(c, cmd, argv)) execute(c, cmd, argv);
   afterCommand(c, mark, argv);
 }
 
 function execute(c: Client, cmd: Command, argv: string[]): void {
+  if (c.inst.eviction.armed && outOfMemory(c, cmd)) return;
   if (c.inst.pause !== null && mustWait(c, cmd)) {
     c.postponed = argv;
     c.inst.postponed.add(c);
@@ -113,6 +157,27 @@ function execute(c: Client, cmd: Command, argv: string[]): void {
     c.inst.blocking.serveReady();
     c.inst.propagation.flush();
   }
+}
+
+/** Commands a transaction may still send when memory is short (the rest are refused in MULTI). */
+const OOM_MULTI_ALLOWED = new Set(['exec', 'discard', 'quit', 'reset']);
+
+/**
+ * processCommand's maxmemory step: evict what the policy allows, then refuse with -OOM a denyoom
+ * command (or an EXEC with one queued) if the memory is still over the limit, and, inside MULTI,
+ * any command but EXEC, DISCARD, QUIT and RESET. Returns true when the command was refused.
+ */
+function outOfMemory(c: Client, cmd: Command): boolean {
+  const inst = c.inst;
+  inst.ks.tick();
+  if (inst.eviction.perform() !== EVICT_FAIL) return false;
+  const top = cmd.parent === null ? cmd.name : '';
+  let refuse = (cmd.bits & F.DENYOOM) !== 0;
+  if (!refuse && top === 'exec' && c.multi !== null)
+    refuse = c.multi.some((q) => (q.cmd.bits & F.DENYOOM) !== 0);
+  if (!refuse && c.multi !== null && !OOM_MULTI_ALLOWED.has(top)) refuse = true;
+  if (refuse) reject(c, cmd, OOM_ERROR);
+  return refuse;
 }
 
 /** CLIENT REPLY OFF/SKIP: the command ran, its reply is dropped; SKIP lasts one command. */
@@ -174,6 +239,8 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
     }
   }
   inst.currentClient = previous;
+  // Values the command changed in place are measured again (memory accounting).
+  inst.ks.settle();
   // A write that changed the dataset is propagated (as rewritten by its handler, if it was).
   if (inst.propagation.active && inst.dirty !== dirty && !c.noPropagate) {
     inst.propagation.add(c.dbIndex, c.propagateAs ?? argv);

@@ -149,7 +149,7 @@ export class Database {
 
   /** Adds a key that does not exist (dbAdd). */
   add(key: string, value: Value): void {
-    this.store(key, value);
+    this.store(key, value, false);
     this.ks.notify(NOTIFY.NEW, 'new', key, this.id);
     // Redis's dbAdd signals lists and sorted sets as ready for blocked clients.
     if (typeof value === 'object' && (value.type === 'list' || value.type === 'zset'))
@@ -158,10 +158,11 @@ export class Database {
 
   /**
    * Stores a value; true if the key is new. A new key's access field starts as a new object's
-   * does in Redis (the LRU clock, or LFU_INIT_VAL); a replaced value keeps the LFU history,
-   * counting this write as an access, as dbSetValue after lookupKeyWrite does.
+   * does in Redis (the LRU clock, or LFU_INIT_VAL). A replaced value keeps the LFU history as
+   * dbSetValue does; `access` counts the write as one access, for callers that did not look the
+   * key up first (setKey's own lookupKeyWrite).
    */
-  private store(key: string, value: Value): boolean {
+  private store(key: string, value: Value, access: boolean): boolean {
     const d = this.dict;
     const before = d.size;
     const e = d.add(key);
@@ -169,7 +170,8 @@ export class Database {
     d.vals[e] = value;
     const ks = this.ks;
     if (!ks.lfu) d.lru[e] = lruClock(ks.now);
-    else d.lru[e] = fresh ? lfuInit(ks.now) : lfuTouch(d.lru[e]!, ks.now, ks.lfuLogFactor, ks.lfuDecayTime);
+    else if (fresh) d.lru[e] = lfuInit(ks.now);
+    else if (access) d.lru[e] = lfuTouch(d.lru[e]!, ks.now, ks.lfuLogFactor, ks.lfuDecayTime);
     const units = Math.ceil(valueBytes(value) / 8);
     d.bytes += (units - (fresh ? 0 : d.mem[e]!)) * 8 + (fresh ? stringBytes(key) : 0);
     d.mem[e] = units;
@@ -229,7 +231,7 @@ export class Database {
     // Expire a dead key first, as Redis's lookupKeyWrite does: it counts as expired, and KEEPTTL
     // must not carry its past time over to the new value.
     if (this.expires.size !== 0) this.find(key);
-    if (this.store(key, value)) {
+    if (this.store(key, value, true)) {
       this.ks.notify(NOTIFY.NEW, 'new', key, this.id);
       // A new key goes through Redis's dbAdd, which wakes clients blocked on it (SORT STORE,
       // ZUNIONSTORE, ZRANGESTORE... creating the key a BLPOP or BZPOPMIN waits for).
@@ -239,9 +241,12 @@ export class Database {
     this.ks.keyModified(this.id, key);
   }
 
-  /** Replaces the value of an existing key in place, keeping its TTL (dbOverwrite-like). */
+  /**
+   * Replaces the value of an existing key the caller has already looked up (so already counted as
+   * an access), keeping its TTL (dbOverwrite).
+   */
   overwrite(key: string, value: Value): void {
-    this.store(key, value);
+    this.store(key, value, false);
   }
 
   delete(key: string): boolean {

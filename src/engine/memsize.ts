@@ -12,8 +12,8 @@
  * still count). Integers in the Smi range cost nothing beyond their slot; other numbers are
  * 16-byte HeapNumbers. Collections add their containers (JS arrays grown by V8's 1.5x + 16 rule,
  * typed arrays for hash tables) and their elements. A big collection's elements are measured on
- * SAMPLES evenly spaced members and extrapolated, so an estimate is O(1) in the collection's size
- * and the same collection always gets the same figure.
+ * SAMPLES evenly spaced members and extrapolated, and the mean is reused while the size stays
+ * close, so an estimate is O(1) in the collection's size.
  *
  * Value classes keep their layout private; the few fields read here are named in the *Layout
  * interfaces below, next to the structure they mirror. test/memory.test.ts checks the model
@@ -116,28 +116,47 @@ export function tableBytes(t: StrSet, parallel: number, fields = 6 + parallel): 
   );
 }
 
-/** Sum of `bytes(i)` over [0, n): exact up to SAMPLES, else extrapolated from evenly spaced picks. */
-function elements(n: number, bytes: (i: number) => number): number {
+/**
+ * The mean element size measured for a big collection and its size then. A write to a big
+ * collection is measured again after every command; while its size stays within 1/64 of the
+ * last sampling the mean is reused, so an LPUSH to a list of a million is not 16 random reads.
+ */
+const sampled = new WeakMap<object, { n: number; mean: number }>();
+
+/**
+ * Sum of `bytes(i)` over the `n` elements of `owner`: exact up to SAMPLES, else extrapolated
+ * from SAMPLES evenly spaced picks (remembered while the size stays close, see `sampled`).
+ */
+function elements(owner: object, n: number, bytes: (i: number) => number): number {
   if (n <= SAMPLES) {
     let sum = 0;
     for (let i = 0; i < n; i++) sum += bytes(i);
     return sum;
   }
-  let sum = 0;
-  for (let j = 0; j < SAMPLES; j++) sum += bytes(Math.floor(((j + 0.5) * n) / SAMPLES));
-  return round8(Math.ceil((sum * n) / SAMPLES));
+  let last = sampled.get(owner);
+  if (last === undefined || Math.abs(n - last.n) * 64 > last.n) {
+    let sum = 0;
+    for (let j = 0; j < SAMPLES; j++) sum += bytes(Math.floor(((j + 0.5) * n) / SAMPLES));
+    if (last === undefined) {
+      last = { n, mean: 0 };
+      sampled.set(owner, last);
+    }
+    last.n = n;
+    last.mean = sum / SAMPLES;
+  }
+  return round8(Math.ceil(last.mean * n));
 }
 
 function listBytes(v: ListValue): number {
   const cap = (v as unknown as ListLayout).mask + 1;
   // ListValue: snap, items, head, mask, length; items is a preallocated (holey) array.
-  return OBJECT + 5 * 8 + JS_ARRAY + 8 * cap + elements(v.length, (i) => stringBytes(v.at(i)));
+  return OBJECT + 5 * 8 + JS_ARRAY + 8 * cap + elements(v, v.length, (i) => stringBytes(v.at(i)));
 }
 
 function setBytes(v: SetValue): number {
   const m = v.members;
   // SetValue: snap, members, intset.
-  return OBJECT + 3 * 8 + tableBytes(m, 0) + elements(m.size, (i) => stringBytes(m.keys[i]!));
+  return OBJECT + 3 * 8 + tableBytes(m, 0) + elements(v, m.size, (i) => stringBytes(m.keys[i]!));
 }
 
 function hashBytes(v: HashValue): number {
@@ -149,7 +168,7 @@ function hashBytes(v: HashValue): number {
   return (
     own +
     tableBytes(t as unknown as StrSet, 1) +
-    elements(t.size, (i) => stringBytes(t.keys[i]!) + stringBytes(t.vals[i]!))
+    elements(v, t.size, (i) => stringBytes(t.keys[i]!) + stringBytes(t.vals[i]!))
   );
 }
 
@@ -167,7 +186,7 @@ function zsetBytes(v: ZSetValue): number {
   const t = (v as unknown as ZSetLayout).table;
   // ZSetValue: snap, listpack, index, table; ZIndex: root, height, size, head, tail.
   let bytes = OBJECT + 4 * 8 + OBJECT + 5 * 8;
-  bytes += elements(n, (i) => stringBytes(v.entry(i)[0]));
+  bytes += elements(v, n, (i) => stringBytes(v.entry(i)[0]));
   // Up to 16 pairs, one leaf with exact-size arrays (a pointer and an unboxed double a pair).
   bytes += n <= 16 ? LEAF + 16 + 16 * n : LEAF + TREE_PAIR * n;
   if (t !== null) bytes += tableBytes(t, 1);

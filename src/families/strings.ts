@@ -343,13 +343,13 @@ function setrangeCommand(c: Client, argv: string[]): void {
 /** incrDecrCommand: int64 arithmetic with Redis's overflow check; the TTL is kept. */
 function incrBy(c: Client, key: string, incr: number | bigint): void {
   const db = c.db;
-  const e = db.find(key);
+  // lookupKeyWrite: the increment counts as an access (LRU/LFU).
+  const cur = db.get(key);
   let result: number | bigint;
-  if (e < 0) {
+  if (cur === undefined) {
     result = incr;
     db.add(key, incr);
   } else {
-    const cur = db.dict.vals[e]!;
     let n: number | bigint | null;
     if (typeof cur === 'number') n = cur;
     else if (typeof cur === 'string') n = parseInt64(cur);
@@ -363,7 +363,7 @@ function incrBy(c: Client, key: string, incr: number | bigint): void {
     } else {
       result = addInt64(BigInt(n), BigInt(incr));
     }
-    db.dict.vals[e] = result;
+    db.overwrite(key, result);
   }
   touched(c, key, NOTIFY.STRING, 'incrby');
   c.reply.int(result);

@@ -28,9 +28,10 @@ export interface MnemoInProcess {
  */
 export function isolatedConfig(): Config {
   const config = Config.defaults();
-  config.set([
-    ['save', ''],
-    ['dir', mkdtempSync(join(tmpdir(), 'mnemo-test-'))],
+  // As config-file lines: `dir` is a protected config, which CONFIG SET refuses by default.
+  config.apply([
+    { line: 1, name: 'save', args: [''], raw: 'save ""' },
+    { line: 2, name: 'dir', args: [mkdtempSync(join(tmpdir(), 'mnemo-test-'))], raw: 'dir <tmp>' },
   ]);
   return config;
 }

@@ -136,6 +136,11 @@ export interface Mode {
   inProcessOps: number;
   /** Messages delivered (all subscribers together) per pub/sub fan-out run. */
   fanoutDeliveries: number;
+  /**
+   * The eviction run (bench/eviction.ts): maxmemory with allkeys-lru, SET requests over
+   * `keyspace` random keys, then GET requests over the same range.
+   */
+  eviction: { maxmemory: string; keyspace: number; setRequests: number; getRequests: number };
   /** One redis-benchmark run longer than this is killed and reported as failed. */
   runTimeoutMs: number;
 }
@@ -151,6 +156,7 @@ export const FULL: Mode = {
   memoryKeys: 1_000_000,
   inProcessOps: 100_000,
   fanoutDeliveries: 5_000_000,
+  eviction: { maxmemory: '100mb', keyspace: 10_000_000, setRequests: 4_000_000, getRequests: 2_000_000 },
   runTimeoutMs: 120_000,
 };
 
@@ -166,6 +172,7 @@ export const QUICK: Mode = {
   memoryKeys: 100_000,
   inProcessOps: 100_000,
   fanoutDeliveries: 1_000_000,
+  eviction: { maxmemory: '32mb', keyspace: 10_000_000, setRequests: 1_000_000, getRequests: 500_000 },
   runTimeoutMs: 30_000,
 };
 

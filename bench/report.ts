@@ -6,8 +6,10 @@
  */
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { EvictionResult } from './eviction.js';
 import type { InProcessResult } from './inprocess.js';
 import type { BenchRow } from './loadgen.js';
+import type { StallResult } from './persistence.js';
 import type { Environment } from './procstat.js';
 import type { ProfileSummary } from './profile.js';
 import type { FanoutResult } from './pubsub.js';
@@ -64,6 +66,10 @@ export interface Results {
   throughput: Measurement[];
   pubsub?: FanoutResult[];
   memory: MemoryResult[];
+  /** BGSAVE / BGREWRITEAOF stalls and memory (absent in results from before the part existed). */
+  persistence?: StallResult[];
+  /** maxmemory + allkeys-lru under SET then GET loads (absent in older results). */
+  eviction?: EvictionResult[];
   inProcess?: InProcessResult;
   profile?: ProfileSummary;
 }
@@ -220,6 +226,52 @@ export function pubsubTable(r: Results): Table | undefined {
   };
 }
 
+export function persistenceTable(r: Results): Table | undefined {
+  const list = r.persistence;
+  if (list === undefined || list.length === 0) return undefined;
+  const rows: string[][] = [];
+  for (const op of ['BGSAVE', 'BGREWRITEAOF'] as const) {
+    for (const server of ['mnemo', 'redis'] as const) {
+      const x = list.find((m) => m.op === op && m.server === server);
+      if (x === undefined) continue;
+      rows.push([
+        op,
+        server,
+        `${fixed(x.durationMs / 1000, 2)} s`,
+        fixed(x.maxRttMs, 2),
+        fixed(x.maxOfRunsMs ?? x.maxRttMs, 2),
+        fixed(x.p99RttMs, 2),
+        fixed(x.baselineMaxMs, 2),
+        mib(x.extraMemory),
+        x.serverSays,
+      ]);
+    }
+  }
+  return {
+    title: `Background persistence with ${int.format(list[0]!.keys)} keys: longest stall seen by a client, extra memory`,
+    headers: [
+      'operation',
+      'server',
+      'duration',
+      'worst PING ms',
+      'worst of all runs ms',
+      'p99 PING ms',
+      'idle worst ms',
+      'extra memory',
+      'server says',
+    ],
+    align: 'llrrrrrrl',
+    rows,
+    notes: [
+      `Each operation runs ${list[0]!.runs ?? 1} times on the same server; the figures are medians over the runs, except "worst of all runs".`,
+      'One client pings in a tight loop during the operation; its worst round trip is the longest time the server could not answer (mnemo: a snapshot step or GC on the event loop; redis-server: the fork). "idle worst" is the same client with nothing running.',
+      "Extra memory is the peak growth of the server's RSS during the operation plus, for redis-server, the private (copy-on-write) memory of its forked child, sampled from /proc every 5 ms.",
+      "Both servers run with appendonly yes, appendfsync everysec; the keys are the memory test's (key:0000001 -> val1, ...).",
+      ...(list[0]!.environment !== undefined ? [list[0]!.environment] : []),
+    ],
+  };
+}
+
 export function memoryTable(r: Results): Table {
   const a = r.memory.find((m) => m.server === 'mnemo');
   const b = r.memory.find((m) => m.server === 'redis');
@@ -319,11 +371,92 @@ export function renderMarkdown(t: Table): string {
   return `${out.join('\n')}\n`;
 }
 
+export function evictionTable(r: Results): Table | undefined {
+  const list = r.eviction;
+  if (list === undefined || list.length === 0) return undefined;
+  const a = list.find((m) => m.server === 'mnemo');
+  const b = list.find((m) => m.server === 'redis');
+  const first = (a ?? b)!;
+  const row = (
+    label: string,
+    f: (m: EvictionResult) => number,
+    show: (n: number) => string,
+    compare = true,
+  ) => {
+    const x = a?.error === undefined && a !== undefined ? f(a) : Number.NaN;
+    const y = b?.error === undefined && b !== undefined ? f(b) : Number.NaN;
+    return [
+      label,
+      Number.isNaN(x) ? '-' : show(x),
+      Number.isNaN(y) ? '-' : show(y),
+      compare ? ratio(x, y) : '-',
+    ];
+  };
+  const pct = (n: number) => `${(n * 100).toFixed(2)}%`;
+  const over = (m: EvictionResult) => m.maxUsed / m.maxmemory;
+  const notes = list.filter((m) => m.error !== undefined).map((m) => `${m.server}: ${m.error}`);
+  notes.push(
+    'With uniformly random keys the hit ratio is the share of the key range a server holds: it compares memory per key and eviction together.',
+    'Max used_memory is the highest INFO used_memory seen (polled every 25 ms) during both loads; Redis evicts before each command, so it may pass maxmemory by a command or a time-limited eviction round.',
+  );
+  return {
+    title: `Eviction: maxmemory ${mib(first.maxmemory)}, allkeys-lru, ${int.format(first.setRequests)} SETs then ${int.format(first.getRequests)} GETs over ${int.format(first.keyspace)} random keys (P16, ${first.valueSize} B values)`,
+    headers: ['', 'mnemo', 'redis', 'mnemo/redis'],
+    align: 'lrrr',
+    rows: [
+      row('GET hit ratio', (m) => m.hitRatio, pct),
+      row(
+        'keys held after the SETs',
+        (m) => m.keysHeld,
+        (n) => int.format(n),
+      ),
+      row(
+        'evicted keys',
+        (m) => m.evictedKeys,
+        (n) => int.format(n),
+      ),
+      row('max used_memory', (m) => m.maxUsed, mib),
+      row('max used_memory / maxmemory', over, (n) => `${(n * 100).toFixed(3)}%`, false),
+      row(
+        'max used_memory past maxmemory',
+        (m) => Math.max(0, m.maxUsed - m.maxmemory),
+        (n) => `${fixed(n / 1024, 1)} KiB`,
+        false,
+      ),
+      row('used_memory at the end', (m) => m.finalUsed, mib),
+      row('RSS at the end', (m) => m.rssAfter, mib),
+      row(
+        'SET requests/s',
+        (m) => m.set?.rps ?? Number.NaN,
+        (n) => int.format(n),
+      ),
+      row(
+        'SET server CPU µs/op',
+        (m) => m.set?.cpuUsPerOp ?? Number.NaN,
+        (n) => fixed(n, 2),
+      ),
+      row(
+        'GET requests/s',
+        (m) => m.get?.rps ?? Number.NaN,
+        (n) => int.format(n),
+      ),
+      row(
+        'GET server CPU µs/op',
+        (m) => m.get?.cpuUsPerOp ?? Number.NaN,
+        (n) => fixed(n, 2),
+      ),
+    ],
+    notes,
+  };
+}
+
 export function tables(r: Results): Table[] {
   const list: Array<Table | undefined> = [
     r.throughput.length > 0 ? throughputTable(r) : undefined,
     pubsubTable(r),
     r.memory.length > 0 ? memoryTable(r) : undefined,
+    persistenceTable(r),
+    evictionTable(r),
     inProcessTable(r),
     profileTable(r),
   ];
@@ -361,7 +494,7 @@ npm run bench               # full run, under ~10 minutes; rewrites the results 
 npm run bench -- --quick    # smaller run (under 2 minutes); results to the terminal and .bench-out/ only
 npm run bench -- --profile  # also profile mnemo with node --cpu-prof and list its hottest functions
 npm run bench -- --tests SET,GET,LRANGE_100 --sizes 3,1024   # other tests / value sizes (see bench/plan.ts)
-npm run bench -- --only pubsub   # one part: throughput, pubsub, memory or inprocess
+npm run bench -- --only pubsub   # one part: throughput, pubsub, memory, persistence, eviction or inprocess
 \`\`\`
 
 Both servers are started by the harness on free ports on 127.0.0.1 with no persistence
@@ -384,7 +517,19 @@ Ctrl-C. Raw numbers go to \`.bench-out/results.json\`.
   messages delivered per second and the server's CPU time per delivered message.
 - **Memory per key** loads N keys (\`key:0000001\` -> \`val1\`, ...) into a fresh server and divides
   the growth of RSS (\`VmRSS\` from \`/proc/<pid>/status\`) and of INFO \`used_memory\` by N. For mnemo,
-  \`used_memory\` is V8's heapUsed + external, which includes garbage not yet collected.
+  \`used_memory\` is the live heap measured after the last major GC plus the dataset's estimated
+  growth since (docs/architecture.md, "Memory accounting"), so it does not count garbage.
+- **Background persistence** loads the same N keys into a server started with \`appendonly yes\`,
+  then runs \`BGSAVE\` and \`BGREWRITEAOF\` while a client pings in a tight loop: the worst PING round
+  trip is the longest time the server could not answer (mnemo: the snapshot copy and its slices on
+  the event loop; redis-server: the fork). Extra memory is the peak RSS growth, plus the forked
+  child's private (copy-on-write) memory for redis-server.
+- **Eviction** starts each server with \`maxmemory\` (100 MB; 32 MB in --quick) and \`allkeys-lru\`,
+  runs a redis-benchmark SET load over 10,000,000 random keys (far more than fit), then a GET
+  load over the same range. The GET hit ratio is the share of the key range the server kept, and
+  the highest \`used_memory\` seen during the loads shows how far past \`maxmemory\` it went. The
+  harness measures the process it started: mnemo-server keeps one pid even when it raises its V8
+  heap limit (it runs the server in a worker thread; INFO \`process_id\` is that same pid).
 - **In-process** times \`MemoryStore.command('SET'|'GET', ...)\` against a plain \`Map\` doing the
   same: the Map is the floor, the ratio is the cost of the command layer.
 - Absolute numbers depend on the machine; ratios are what compare across machines.

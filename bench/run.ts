@@ -8,7 +8,8 @@
  * docs/benchmarks.md. Whatever happens (error, Ctrl-C, SIGTERM), every child process is killed
  * before exit.
  *
- * Options: --quick, --tests A,B, --sizes 3,1024, --only throughput,pubsub,memory,inprocess,
+ * Options: --quick, --tests A,B, --sizes 3,1024,
+ * --only throughput,pubsub,memory,persistence,eviction,inprocess,
  * --profile (mnemo under node --cpu-prof; top self-time functions), --docs / --no-docs.
  */
 
@@ -17,8 +18,10 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadKey, loadKeys, RespClient } from './client.js';
+import { type EvictionResult, evictionArgs, runEviction } from './eviction.js';
 import { runInProcess } from './inprocess.js';
 import { runRedisBenchmark } from './loadgen.js';
+import { PERSISTENCE_ARGS, runStalls, type StallResult } from './persistence.js';
 import {
   CATALOGUE,
   DEFAULT_TESTS,
@@ -53,7 +56,7 @@ const PROFILE_DIR = join(OUT_DIR, 'prof');
 const LOG_DIR = join(OUT_DIR, 'logs');
 const SERVER_SCRIPT = join(ROOT, 'dist', 'src', 'bin', 'mnemo-server.js');
 const DOCS = join(ROOT, 'docs', 'benchmarks.md');
-const PARTS = ['throughput', 'pubsub', 'memory', 'inprocess'] as const;
+const PARTS = ['throughput', 'pubsub', 'memory', 'persistence', 'eviction', 'inprocess'] as const;
 type Part = (typeof PARTS)[number];
 
 interface Options {
@@ -309,6 +312,63 @@ async function memory(opts: Options, results: Results, started: ServerProcess[])
   }
 }
 
+/** BGSAVE and BGREWRITEAOF with the memory test's keys loaded: stalls and extra memory. */
+async function persistence(opts: Options, results: Results, started: ServerProcess[]): Promise<void> {
+  const list: StallResult[] = [];
+  results.persistence = list;
+  const starters = [
+    () => startMnemo(LOG_DIR, SERVER_SCRIPT, { extraArgs: PERSISTENCE_ARGS }),
+    () => startRedis(LOG_DIR, PERSISTENCE_ARGS),
+  ];
+  for (const start of starters) {
+    const server = await start();
+    started.push(server);
+    try {
+      for (const m of await runStalls(server, opts.mode.memoryKeys)) {
+        list.push(m);
+        progress(
+          `persistence ${m.op.padEnd(12)} ${server.name.padEnd(5)} ${(m.durationMs / 1000).toFixed(2)} s, worst PING ${m.maxRttMs.toFixed(2)} ms (idle ${m.baselineMaxMs.toFixed(2)}), p99 ${m.p99RttMs.toFixed(2)} ms, extra memory ${(m.extraMemory / 1048576).toFixed(1)} MiB; ${m.serverSays}`,
+        );
+      }
+    } finally {
+      await server.stop();
+    }
+  }
+}
+
+/** maxmemory + allkeys-lru under a SET load over 10M random keys, then GETs: hit ratio and overshoot. */
+async function eviction(opts: Options, results: Results, started: ServerProcess[]): Promise<void> {
+  const e = opts.mode.eviction;
+  const list: EvictionResult[] = [];
+  results.eviction = list;
+  const starters = [
+    () => startMnemo(LOG_DIR, SERVER_SCRIPT, { extraArgs: evictionArgs(e.maxmemory) }),
+    () => startRedis(LOG_DIR, evictionArgs(e.maxmemory)),
+  ];
+  for (const start of starters) {
+    const server = await start();
+    started.push(server);
+    try {
+      const m = await runEviction(server, {
+        ...e,
+        valueSize: opts.sizes[0] ?? 3,
+        clients: opts.mode.clients,
+        pipeline: 16,
+        timeoutMs: opts.mode.runTimeoutMs,
+      });
+      list.push(m);
+      const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
+      progress(
+        m.error !== undefined
+          ? `eviction ${server.name.padEnd(5)} error: ${m.error}`
+          : `eviction ${server.name.padEnd(5)} hit ratio ${(m.hitRatio * 100).toFixed(2)}%, ${m.keysHeld} keys held, ${m.evictedKeys} evicted, max used_memory ${mib(m.maxUsed)} of ${mib(m.maxmemory)}`,
+      );
+    } finally {
+      await server.stop();
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   if (!existsSync(SERVER_SCRIPT)) fail(`${SERVER_SCRIPT} is missing: build first (npm run build)`);
@@ -352,6 +412,8 @@ async function main(): Promise<void> {
     if (opts.parts.has('throughput')) await throughput(opts, results, started);
     if (opts.parts.has('pubsub')) await pubsub(opts, results, started);
     if (opts.parts.has('memory')) await memory(opts, results, started);
+    if (opts.parts.has('persistence')) await persistence(opts, results, started);
+    if (opts.parts.has('eviction')) await eviction(opts, results, started);
     if (opts.parts.has('inprocess')) {
       results.inProcess = runInProcess(opts.mode.inProcessOps);
       progress('in-process done');

@@ -158,6 +158,8 @@ async function launch(
 export interface MnemoOptions {
   /** When set, mnemo runs under `node --cpu-prof` and writes its profile here on exit. */
   profileDir?: string;
+  /** Directives appended to the command line (they win over the defaults above them). */
+  extraArgs?: readonly string[];
 }
 
 export function startMnemo(
@@ -182,6 +184,7 @@ export function startMnemo(
       '',
       '--appendonly',
       'no',
+      ...(opts.extraArgs ?? []),
     ],
     outDir,
     // Writing a CPU profile at exit can take several seconds for a long run.
@@ -189,11 +192,21 @@ export function startMnemo(
   );
 }
 
-export function startRedis(outDir: string): Promise<ServerProcess> {
+export function startRedis(outDir: string, extraArgs: readonly string[] = []): Promise<ServerProcess> {
   return launch(
     'redis',
     'redis-server',
-    (port) => ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    (port) => [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      ...extraArgs,
+    ],
     outDir,
     10_000,
   );

@@ -375,7 +375,7 @@ function flushallCommand(c: Client, argv: string[]): void {
   c.inst.dirty += c.inst.ks.flushAll();
   // Redis saves right away after FLUSHALL when save points are configured.
   const p = c.inst.persistence;
-  if (p !== null && p.hasSavePoints()) p.save();
+  if (p?.hasSavePoints()) p.save();
   c.inst.dirty++;
   c.reply.ok();
 }

@@ -120,7 +120,7 @@ export class RequestParser {
   private fillBig(chunk: Buffer, from: number): void {
     const want = this.bigWant - this.bigFill;
     const have = chunk.length - from;
-    const take = have < want ? have : want;
+    const take = Math.min(have, want);
     let big = this.big!;
     if (this.bigFill + take > big.length) {
       // Double, but never past the announced size.

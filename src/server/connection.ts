@@ -172,7 +172,7 @@ export class ClientConnection implements Connection {
     const writer = this.writer;
     if (writer.len === 0) return;
     const gate = this.inst.beforeReplies;
-    if (gate !== null && gate(urgent ? null : this.resume)) return;
+    if (gate?.(urgent ? null : this.resume)) return;
     const out = writer.take();
     const inst = this.inst;
     inst.stats.netOutput += out.length;

@@ -82,7 +82,7 @@ async function redisAndMnemo(
   return { redis, mnemo };
 }
 
-describe('protected mode', { timeout: 60_000 }, () => {
+describe('protected mode', { timeout: 300_000 }, () => {
   test('the decision: only 127.0.0.1 and ::1, only without a password, only when enabled', () => {
     const config = Config.defaults();
     const local = ['127.0.0.1', '::1', '::ffff:127.0.0.1'];
@@ -183,7 +183,7 @@ describe('protected mode', { timeout: 60_000 }, () => {
   });
 });
 
-describe('maxclients', { timeout: 30_000 }, () => {
+describe('maxclients', { timeout: 300_000 }, () => {
   test('the refused socket gets the error and is closed by the server', async () => {
     const { redis, mnemo } = await redisAndMnemo(['--maxclients', '1']);
     try {
@@ -209,7 +209,7 @@ describe('maxclients', { timeout: 30_000 }, () => {
   });
 });
 
-describe('unauthenticated request limits', { timeout: 60_000 }, () => {
+describe('unauthenticated request limits', { timeout: 300_000 }, () => {
   let redis: RedisServer;
   let mnemo: MnemoInProcess;
   before(async () => {
@@ -325,7 +325,7 @@ describe('RequestParser.authRequired', () => {
   });
 });
 
-describe('rename-command', { timeout: 60_000 }, () => {
+describe('rename-command', { timeout: 300_000 }, () => {
   const renames = [
     '--rename-command',
     'get',
@@ -411,7 +411,7 @@ describe('rename-command', { timeout: 60_000 }, () => {
   });
 });
 
-describe('client-query-buffer-limit', { timeout: 60_000 }, () => {
+describe('client-query-buffer-limit', { timeout: 300_000 }, () => {
   let redis: RedisServer;
   let mnemo: Awaited<ReturnType<typeof spawnMnemo>>;
   let redisLog = '';

@@ -127,7 +127,7 @@ class Session {
 
 type Scenario = (s: Session) => Promise<void>;
 
-describe('blocking list commands: mnemo vs redis-server', { timeout: 90_000 }, () => {
+describe('blocking list commands: mnemo vs redis-server', { timeout: 300_000 }, () => {
   let mnemo: MnemoInProcess;
   let redis: RedisServer;
 

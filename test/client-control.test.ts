@@ -117,7 +117,7 @@ function pick(line: string, fields: readonly string[]): string {
 
 const DETERMINISTIC = ['name', 'flags', 'db', 'sub', 'psub', 'ssub', 'multi', 'cmd', 'user', 'resp'] as const;
 
-describe('client control: mnemo vs redis-server', { timeout: 90_000 }, () => {
+describe('client control: mnemo vs redis-server', { timeout: 300_000 }, () => {
   let mnemo: MnemoInProcess;
   let redis: RedisServer;
 

@@ -50,7 +50,7 @@ function encode(argv: string[]): string {
   return s;
 }
 
-describe('real clients against mnemo', { timeout: 60_000 }, () => {
+describe('real clients against mnemo', { timeout: 300_000 }, () => {
   let mnemo: MnemoInProcess;
   let port: number;
   const closers: Array<() => Promise<unknown> | unknown> = [];

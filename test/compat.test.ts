@@ -1982,7 +1982,7 @@ async function resetConfig(port: number): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------
 
-describe('compat: mnemo answers like redis-server 7.0', { timeout: 120_000 }, () => {
+describe('compat: mnemo answers like redis-server 7.0', { timeout: 300_000 }, () => {
   let redis: RedisServer;
   let mnemo: MnemoInProcess;
   let servers: Servers;

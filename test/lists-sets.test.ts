@@ -1374,7 +1374,7 @@ function randomCommand(r: (n: number) => number): string[] {
   }
 }
 
-describe('lists and sets against redis-server 7.0', { timeout: 120_000 }, () => {
+describe('lists and sets against redis-server 7.0', { timeout: 300_000 }, () => {
   let redis: RedisServer;
   let mnemo: MnemoInProcess;
 

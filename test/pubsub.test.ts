@@ -121,7 +121,7 @@ class Session {
 
 type Scenario = (s: Session) => Promise<void>;
 
-describe('pub/sub and keyspace notifications: mnemo vs redis-server', { timeout: 90_000 }, () => {
+describe('pub/sub and keyspace notifications: mnemo vs redis-server', { timeout: 300_000 }, () => {
   let mnemo: MnemoInProcess;
   /** Cron stopped: only lazy expiry, like Redis after DEBUG SET-ACTIVE-EXPIRE 0. */
   let lazyMnemo: MnemoInProcess;

@@ -712,7 +712,7 @@ function randomSort(r: (n: number) => number): string[] {
   return [...argv, ...options.flat()];
 }
 
-describe('SORT against redis-server 7.0', { timeout: 120_000 }, () => {
+describe('SORT against redis-server 7.0', { timeout: 300_000 }, () => {
   let redis: RedisServer;
   let mnemo: MnemoInProcess;
 

@@ -153,7 +153,7 @@ function tlsCommand(port: number, options: ConnectionOptions, command = 'PING\r\
 
 const clientCert = () => ({ cert: certs.pem(certs.clientCert), key: certs.pem(certs.clientKey) });
 
-describe('TLS', { timeout: 60_000 }, () => {
+describe('TLS', { timeout: 300_000 }, () => {
   before(() => {
     certs = makeCerts();
   });

@@ -82,7 +82,7 @@ class Session {
 
 type Scenario = (s: Session) => Promise<void>;
 
-describe('transactions: mnemo vs redis-server', { timeout: 60_000 }, () => {
+describe('transactions: mnemo vs redis-server', { timeout: 300_000 }, () => {
   let mnemo: MnemoInProcess;
   /** A second mnemo whose cron is stopped: only lazy expiry, like Redis after DEBUG SET-ACTIVE-EXPIRE 0. */
   let lazyMnemo: MnemoInProcess;

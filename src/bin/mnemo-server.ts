@@ -16,7 +16,7 @@
  * writes before that limit is reached.
  */
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
@@ -111,6 +111,18 @@ async function main(): Promise<void> {
     process.exit(1);
   });
 
+  // As Redis's createPidFile: written once listening, removed on a clean exit; a failure is logged.
+  const pidfile = loaded.config.string('pidfile');
+  if (pidfile !== '') {
+    try {
+      writeFileSync(pidfile, `${process.pid}\n`);
+    } catch (err) {
+      new Logger(loaded.config.string('loglevel'), loaded.config.string('logfile')).warning(
+        `Failed to write PID file: ${(err as Error).message}`,
+      );
+    }
+  }
+
   function stop(reason: string): void {
     if (stopping) return;
     stopping = true;
@@ -127,6 +139,7 @@ async function main(): Promise<void> {
         stopping = false;
         return;
       }
+      if (pidfile !== '') rmSync(pidfile, { force: true });
       log.warning('mnemo is now ready to exit, bye bye...');
       process.exit(0);
     });

@@ -135,6 +135,7 @@ export function dispatchResolved(c: Client, cmd: Command, argv: string[]): void 
 
 function execute(c: Client, cmd: Command, argv: string[]): void {
   if (c.inst.eviction.armed && outOfMemory(c, cmd)) return;
+  if (c.inst.persistence !== null && deniedByDiskError(c, cmd)) return;
   if (c.inst.pause !== null && mustWait(c, cmd)) {
     c.postponed = argv;
     c.inst.postponed.add(c);
@@ -178,6 +179,22 @@ function outOfMemory(c: Client, cmd: Command): boolean {
   if (!refuse && c.multi !== null && !OOM_MULTI_ALLOWED.has(top)) refuse = true;
   if (refuse) reject(c, cmd, OOM_ERROR);
   return refuse;
+}
+
+/**
+ * processCommand's disk-error step: while the last background save failed (with
+ * stop-writes-on-bgsave-error and save points) or the AOF cannot be written, write commands,
+ * an EXEC of queued writes, and PING are refused with -MISCONF.
+ */
+function deniedByDiskError(c: Client, cmd: Command): boolean {
+  const top = cmd.parent === null ? cmd.name : '';
+  let write = (cmd.bits & F.WRITE) !== 0 || top === 'ping';
+  if (!write && top === 'exec' && c.multi !== null) write = c.multi.some((q) => (q.cmd.bits & F.WRITE) !== 0);
+  if (!write) return false;
+  const err = c.inst.persistence!.diskError();
+  if (err === null) return false;
+  reject(c, cmd, err);
+  return true;
 }
 
 /** CLIENT REPLY OFF/SKIP: the command ran, its reply is dropped; SKIP lasts one command. */

@@ -48,6 +48,8 @@ export interface PersistenceHooks {
   info(): Array<[string, string | number]>;
   /** BGREWRITEAOF; same shape as bgsave. */
   bgrewriteaof(): { ok: string } | { error: string };
+  /** writeCommandsDeniedByDiskError: the -MISCONF text while writes must be refused, else null. */
+  diskError(): string | null;
 }
 
 export interface InstanceStats {

@@ -133,6 +133,12 @@ const ERRNO_TEXT: Readonly<Record<string, string>> = {
   ELOOP: 'Too many levels of symbolic links',
   ENAMETOOLONG: 'File name too long',
   EMFILE: 'Too many open files',
+  ENOSPC: 'No space left on device',
+  EDQUOT: 'Disk quota exceeded',
+  EIO: 'Input/output error',
+  EROFS: 'Read-only file system',
+  EFBIG: 'File too large',
+  EBADF: 'Bad file descriptor',
 };
 
 /** strerror() for an error thrown by a Node file API. */

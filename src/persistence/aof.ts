@@ -27,6 +27,7 @@ import {
 import { join, resolve } from 'node:path';
 import type { Instance } from '../commands/instance.js';
 import type { PropagationTarget } from '../commands/propagation.js';
+import { errnoText } from '../config/load.js';
 import type { Logger } from '../server/log.js';
 import { AofLoadError, loadAppendOnlyFiles } from './aof-load.js';
 import {
@@ -403,7 +404,7 @@ export class AppendOnlyFile implements PropagationTarget {
     if (canLog) this.lastWriteErrorLog = now;
     if (written === 0) {
       if (canLog) this.log.warning(`Error writing to the AOF file: ${error.message}`);
-      this.lastWriteError = error.message;
+      this.lastWriteError = errnoText(error);
     } else {
       if (canLog)
         this.log.warning(
@@ -466,7 +467,7 @@ export class AppendOnlyFile implements PropagationTarget {
       this.fsyncsInFlight--;
       if (err && err.code !== 'EBADF' && err.code !== 'EINVAL') {
         this.bioFsyncOk = false;
-        this.lastWriteError = err.message;
+        this.lastWriteError = errnoText(err);
         this.log.warning(`Fail to fsync the AOF file: ${err.message}`);
       } else this.bioFsyncOk = true;
       // A postponed write can go now rather than at the next cron tick.

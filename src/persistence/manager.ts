@@ -18,6 +18,9 @@ import { BackgroundSave, loadRdbFile, type SaveOptions, saveRdbSync } from './rd
 /** CONFIG_BGSAVE_RETRY_DELAY: seconds before a failed background save is retried by save points. */
 const BGSAVE_RETRY_DELAY = 5;
 
+const RDB_MISCONF =
+  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
+
 export class Persistence implements PersistenceHooks {
   private bg: BackgroundSave | null = null;
   private bgScheduled = false;
@@ -211,6 +214,12 @@ export class Persistence implements PersistenceHooks {
 
   hasSavePoints(): boolean {
     return this.inst.config.savePoints().length > 0;
+  }
+
+  diskError(): string | null {
+    if (!this.lastBgsaveOk && this.inst.config.bool('stop-writes-on-bgsave-error') && this.hasSavePoints())
+      return RDB_MISCONF;
+    return this.aof.writeError;
   }
 
   /**

@@ -83,7 +83,7 @@ function bindAddresses(spec: string | string[]): Array<{ host: string; optional:
   });
 }
 
-function listen(server: Server, port: number, host: string): Promise<void> {
+function listen(server: Server, port: number, host: string, backlog: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => {
       server.off('listening', onListening);
@@ -95,7 +95,7 @@ function listen(server: Server, port: number, host: string): Promise<void> {
     };
     server.once('error', onError);
     server.once('listening', onListening);
-    server.listen({ port, host, exclusive: true });
+    server.listen({ port, host, exclusive: true, backlog });
   });
 }
 
@@ -196,6 +196,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       refuseSocket(socket, PROTECTED_MODE_DENIED);
       return;
     }
+    // tcp-keepalive (seconds, read per connection so CONFIG SET applies to new clients as in Redis).
+    const keepalive = config.number('tcp-keepalive');
+    if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
     const conn = new ClientConnection(socket, instance, log, (c) => connections.delete(c), limits);
     connections.add(conn);
   };
@@ -309,7 +312,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         server = createServer({ noDelay: true }, onConnection);
       }
       try {
-        await listen(server, kind.port, host);
+        await listen(server, kind.port, host, config.number('tcp-backlog'));
       } catch (err) {
         if (optional) continue;
         for (const s of [...servers, ...tlsServers]) s.close();

@@ -188,7 +188,13 @@ export class MemoryStore {
   constructor(options: MemoryStoreOptions = {}) {
     const config = Config.defaults();
     if (options.config) {
-      config.set(Object.entries(options.config).map(([k, v]) => [k, String(v)] as const));
+      // As config-file lines, so start-up-only parameters (databases) are accepted too.
+      config.apply(
+        Object.entries(options.config).map(([name, v], i) => {
+          const value = String(v);
+          return { line: i + 1, name, args: [value], raw: `${name} ${value}` };
+        }),
+      );
     }
     this.instance = new Instance({
       config,
@@ -768,11 +774,11 @@ export class MemoryStore {
   metrics(): StoreMetrics {
     const ks = this.instance.ks.stats;
     const lookups = ks.hits + ks.misses;
-    const mem = process.memoryUsage();
     return {
       opsTotal: this.instance.stats.commands,
       hitRate: lookups === 0 ? 0 : ks.hits / lookups,
-      memory: { usedBytes: mem.heapUsed + mem.external, rssBytes: mem.rss },
+      // The store's own data (INFO used_memory, what its maxmemory is held to); RSS is the process's.
+      memory: { usedBytes: this.instance.memory.used(), rssBytes: process.memoryUsage.rss() },
     };
   }
 

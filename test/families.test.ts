@@ -1541,7 +1541,12 @@ describe('MemoryStore typed helpers', () => {
     const m = store.metrics();
     assert.ok(m.opsTotal >= 8, `opsTotal ${m.opsTotal}`);
     assert.equal(m.hitRate, 2 / 4);
-    assert.ok(m.memory.usedBytes > 0 && m.memory.rssBytes > 0);
+    assert.ok(m.memory.rssBytes > 0);
+    // usedBytes is the store's used_memory (its data), not the host process's heap.
+    const used = Number(/used_memory:(\d+)/.exec(String(store.command('INFO', 'memory')))?.[1]);
+    assert.equal(m.memory.usedBytes, used);
+    store.set('big', 'x'.repeat(100_000));
+    assert.ok(store.metrics().memory.usedBytes >= used + 100_000);
     const before = store.metrics().opsTotal;
     store.command('PING');
     assert.equal(store.metrics().opsTotal, before + 1);
@@ -1598,6 +1603,16 @@ describe('connection commands in-process', () => {
     assert.equal(store.command('QUIT'), 'OK');
     assertError(store, "ERR wrong number of arguments for 'ping' command", 'PING', 'a', 'b');
     store.close();
+  });
+
+  it('config takes redis.conf directives, start-up-only ones included', () => {
+    const store = new MemoryStore({ activeExpire: false, config: { databases: 4, save: '3600 1', hz: 20 } });
+    assert.deepEqual(store.command('CONFIG', 'GET', 'databases'), new Map([['databases', '4']]));
+    assert.deepEqual(store.command('CONFIG', 'GET', 'save'), new Map([['save', '3600 1']]));
+    assertError(store, 'ERR DB index is out of range', 'SELECT', '4');
+    store.close();
+    assert.throws(() => new MemoryStore({ config: { databases: 0 } }), /argument must be between 1 and/);
+    assert.throws(() => new MemoryStore({ config: { nonsense: 1 } }), /Bad directive/);
   });
 
   it('AUTH and HELLO with requirepass', () => {

@@ -264,7 +264,10 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
   }
   c.propagateAs = null;
   c.noPropagate = false;
-  cmd.stats.usec += (performance.now() - start) * 1000;
+  const usec = (performance.now() - start) * 1000;
+  cmd.stats.usec += usec;
+  // Slow log and latency monitor: one comparison while both are idle.
+  if (usec >= inst.introspection.threshold) inst.introspection.record(c, cmd, argv, usec);
   cmd.stats.calls++;
   inst.stats.commands++;
   c.commandsProcessed++;

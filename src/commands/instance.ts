@@ -18,6 +18,7 @@ import { Evictor } from './eviction.js';
 import { MemoryAccounting, type MemoryMode } from './memory.js';
 import { Propagation } from './propagation.js';
 import { PubSub } from './pubsub.js';
+import { Introspection } from './slowlog.js';
 import type { CommandSpec } from './spec.js';
 import { CommandTable } from './table.js';
 import { Tracking } from './tracking.js';
@@ -159,6 +160,8 @@ export class Instance implements KeyspaceListener {
   readonly eviction: Evictor;
   /** When the dataset was last saved (or the instance started), ms. */
   lastSave: number;
+  /** The slow log and the latency monitor, fed by call() (families/introspection.ts). */
+  readonly introspection: Introspection;
 
   constructor(options: InstanceOptions) {
     const clock = options.clock ?? systemClock;
@@ -166,6 +169,7 @@ export class Instance implements KeyspaceListener {
     this.ks = new Keyspace(this.config.number('databases'), clock);
     this.memory = new MemoryAccounting(this.ks, options.memory ?? 'dataset');
     this.eviction = new Evictor(this);
+    this.introspection = new Introspection(this.config, () => clock.now());
     this.commands = new CommandTable(options.commands);
     this.acl = new Acl(this);
     this.watches = new WatchRegistry(this.ks);

@@ -13,6 +13,7 @@ import { dumpCommands } from './dump.js';
 import { hashCommands } from './hashes.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { infoCommands } from './info.js';
+import { introspectionCommands } from './introspection.js';
 import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
 import { pubsubCommands } from './pubsub.js';
@@ -40,6 +41,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...connectionCommands,
   ...infoCommands,
   ...serverCommands,
+  ...introspectionCommands,
   ...commandCommands,
   ...aclCommands,
 ];

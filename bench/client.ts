@@ -1,8 +1,8 @@
 /**
  * The benchmark's own RESP2 client: a small request/reply connection for control traffic
- * (PING, INFO, DBSIZE, preparing keys) and a pipelined bulk loader for the memory test. It is
- * written independently of mnemo's src/protocol so that a bug there cannot change how mnemo
- * is measured against redis-server.
+ * (PING, INFO, DBSIZE, preparing keys) and a pipelined bulk loader for the memory, scale and
+ * pauses parts. It is written independently of mnemo's src/protocol so that a bug there cannot
+ * change how mnemo is measured against redis-server.
  */
 
 import { connect, type Socket } from 'node:net';
@@ -20,7 +20,7 @@ export function encodeCommand(argv: readonly string[]): Buffer {
 }
 
 /** One reply starting at `pos`, with the offset after it; undefined while incomplete. */
-function parseReply(buf: Buffer, pos: number): [RespValue, number] | undefined {
+export function parseReply(buf: Buffer, pos: number): [RespValue, number] | undefined {
   if (pos >= buf.length) return undefined;
   const end = buf.indexOf(CRLF, pos);
   if (end < 0) return undefined;
@@ -147,15 +147,32 @@ function buildSetBatch(first: number, n: number, width: number): Buffer {
   return Buffer.from(out, 'latin1');
 }
 
+/** The key width loadKeys uses for keys 1..count unless told otherwise. */
+export function loadKeyWidth(count: number): number {
+  return Math.max(7, String(count).length);
+}
+
+export interface LoadRange {
+  /** Index of the first key (1 unless continuing an earlier load). */
+  first?: number;
+  /** Digits in a key (loadKeyWidth of the highest index ever loaded, so a continued load matches). */
+  width?: number;
+  host?: string;
+}
+
 /**
- * Writes `count` SETs through one connection, keeping up to `window` replies outstanding so
- * both servers see the same deep pipeline. Every reply must be +OK (5 bytes); the first
- * anything-else rejects with its text. Resolves with the wall time in milliseconds.
+ * Writes `count` SETs (keys `first`..`first + count - 1`) through one connection, keeping up to
+ * `window` replies outstanding so both servers see the same deep pipeline. Every reply must be
+ * +OK (5 bytes); the first anything-else rejects with its text. Resolves with the wall time in
+ * milliseconds.
  */
-export function loadKeys(port: number, count: number, host = '127.0.0.1'): Promise<number> {
-  const width = Math.max(7, String(count).length);
+export function loadKeys(port: number, count: number, range: LoadRange = {}): Promise<number> {
+  const first = range.first ?? 1;
+  const width = range.width ?? loadKeyWidth(first + count - 1);
+  const host = range.host ?? '127.0.0.1';
   const batch = 10_000;
   const window = 4 * batch;
+  if (count <= 0) return Promise.resolve(0);
   return new Promise((resolve, reject) => {
     const socket = connect({ port, host });
     let sent = 0;
@@ -172,7 +189,7 @@ export function loadKeys(port: number, count: number, host = '127.0.0.1'): Promi
     const sendMore = () => {
       while (sent < count && sent - acked < window) {
         const n = Math.min(batch, count - sent);
-        socket.write(buildSetBatch(sent + 1, n, width));
+        socket.write(buildSetBatch(first + sent, n, width));
         sent += n;
       }
     };

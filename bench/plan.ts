@@ -141,6 +141,13 @@ export interface Mode {
    * `keyspace` random keys, then GET requests over the same range.
    */
   eviction: { maxmemory: string; keyspace: number; setRequests: number; getRequests: number };
+  /** The scale part (bench/scale.ts): keys loaded into one server, measured at each count. */
+  scaleSteps: readonly number[];
+  /**
+   * The pauses part (bench/pauses.ts): `keys` loaded, then `rate` requests/s over `clients`
+   * connections for `seconds`, a `setShare` of them SETs and the rest GETs.
+   */
+  pauses: { keys: number; rate: number; clients: number; seconds: number; setShare: number };
   /** One redis-benchmark run longer than this is killed and reported as failed. */
   runTimeoutMs: number;
 }
@@ -157,6 +164,10 @@ export const FULL: Mode = {
   inProcessOps: 100_000,
   fanoutDeliveries: 5_000_000,
   eviction: { maxmemory: '100mb', keyspace: 10_000_000, setRequests: 4_000_000, getRequests: 2_000_000 },
+  // 20M is past V8's 2^24 Map limit. 50M (`--scale-steps 1000000,10000000,50000000`) took
+  // 115 s (mnemo) and 160 s (redis) to load on the 2-core machine: too long for every full run.
+  scaleSteps: [1_000_000, 10_000_000, 20_000_000],
+  pauses: { keys: 10_000_000, rate: 20_000, clients: 50, seconds: 20, setShare: 0.2 },
   runTimeoutMs: 120_000,
 };
 
@@ -173,6 +184,8 @@ export const QUICK: Mode = {
   inProcessOps: 100_000,
   fanoutDeliveries: 1_000_000,
   eviction: { maxmemory: '32mb', keyspace: 10_000_000, setRequests: 1_000_000, getRequests: 500_000 },
+  scaleSteps: [1_000_000, 2_000_000],
+  pauses: { keys: 1_000_000, rate: 20_000, clients: 50, seconds: 10, setShare: 0.2 },
   runTimeoutMs: 30_000,
 };
 

@@ -9,10 +9,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { EvictionResult } from './eviction.js';
 import type { InProcessResult } from './inprocess.js';
 import type { BenchRow } from './loadgen.js';
+import { PAUSE_TARGETS, type PauseResult } from './pauses.js';
 import type { StallResult } from './persistence.js';
 import type { Environment } from './procstat.js';
 import type { ProfileSummary } from './profile.js';
 import type { FanoutResult } from './pubsub.js';
+import type { ScaleResult } from './scale.js';
 import type { ServerName } from './servers.js';
 
 export interface Measurement {
@@ -71,6 +73,10 @@ export interface Results {
   /** maxmemory + allkeys-lru under SET then GET loads (absent in older results). */
   eviction?: EvictionResult[];
   inProcess?: InProcessResult;
+  /** Load time and memory per key at growing key counts (absent in older results). */
+  scale?: ScaleResult[];
+  /** Latency and stalls under a steady load with many keys (absent in older results). */
+  pauses?: PauseResult[];
   profile?: ProfileSummary;
 }
 
@@ -310,18 +316,172 @@ export function memoryTable(r: Results): Table {
   };
 }
 
+const pct = (a: number, b: number) => (b > 0 && Number.isFinite(a) ? `${((a * 100) / b).toFixed(1)}%` : '-');
+const verdict = (ok: boolean) => (ok ? 'pass' : 'FAIL');
+
 export function inProcessTable(r: Results): Table | undefined {
   const p = r.inProcess;
   if (p === undefined) return undefined;
+  const sides: Array<[string, OpsPerSecondLike | undefined]> = [
+    ['MemoryStore store.set/get', p.memoryStoreTyped],
+    ["MemoryStore command('SET'/'GET')", p.memoryStore],
+    ['Map', p.map],
+    ['lru-cache', p.lruCache],
+    ['node-cache (useClones: false)', p.nodeCache],
+    ['ioredis-mock (awaited)', p.ioredisMock],
+  ];
+  const rows = sides
+    .filter((s): s is [string, OpsPerSecondLike] => s[1] !== undefined)
+    .map(([name, x]) => [
+      name,
+      int.format(x.set),
+      int.format(x.get),
+      pct(x.set, p.map.set),
+      pct(x.get, p.map.get),
+    ]);
+  const notes: string[] = [];
+  for (const [label, x] of [
+    ['store.set/get', p.memoryStoreTyped],
+    ['command()', p.memoryStore],
+  ] as const) {
+    if (x === undefined) continue;
+    const vsMap = Math.min(x.set / p.map.set, x.get / p.map.get);
+    let line = `MemoryStore ${label}: SET ${pct(x.set, p.map.set)}, GET ${pct(x.get, p.map.get)} of Map (target ≥ 50%: ${verdict(vsMap >= 0.5)})`;
+    const m = p.ioredisMock;
+    if (m !== undefined) {
+      const vsMock = Math.min(x.set / m.set, x.get / m.get);
+      line += `; SET ${ratio(x.set, m.set)}, GET ${ratio(x.get, m.get)} ioredis-mock (target ≥ 10x: ${verdict(vsMock >= 10)})`;
+    }
+    notes.push(line);
+  }
   return {
-    title: `In-process: MemoryStore vs Map, ${int.format(p.ops)} SETs then ${int.format(p.ops)} GETs`,
-    headers: ['op', 'MemoryStore ops/s', 'Map ops/s', 'time per op, MemoryStore/Map'],
-    align: 'lrrr',
-    rows: [
-      ['SET', int.format(p.memoryStore.set), int.format(p.map.set), ratio(p.map.set, p.memoryStore.set)],
-      ['GET', int.format(p.memoryStore.get), int.format(p.map.get), ratio(p.map.get, p.memoryStore.get)],
-    ],
-    notes: [],
+    title: `In-process: ${int.format(p.ops)} SETs then ${int.format(p.ops)} GETs (best of 3 rounds)`,
+    headers: ['implementation', 'SET ops/s', 'GET ops/s', 'SET, % of Map', 'GET, % of Map'],
+    align: 'lrrrr',
+    rows,
+    notes,
+  };
+}
+
+type OpsPerSecondLike = { set: number; get: number };
+
+export function scaleTable(r: Results): Table | undefined {
+  const list = r.scale;
+  if (list === undefined || list.length === 0) return undefined;
+  const a = list.find((m) => m.server === 'mnemo');
+  const b = list.find((m) => m.server === 'redis');
+  const counts = [...new Set(list.flatMap((x) => x.steps.map((s) => s.keys)))].sort((x, y) => x - y);
+  const rows: string[][] = [];
+  for (const keys of counts) {
+    const x = a?.steps.find((s) => s.keys === keys);
+    const y = b?.steps.find((s) => s.keys === keys);
+    const row = (label: string, f: (m: MemoryResult) => number, show: (n: number) => string) => {
+      const u = x !== undefined ? f(x) : Number.NaN;
+      const v = y !== undefined ? f(y) : Number.NaN;
+      rows.push([int.format(keys), label, x ? show(u) : '-', y ? show(v) : '-', x && y ? ratio(u, v) : '-']);
+    };
+    row(
+      'load time',
+      (m) => m.loadMs / 1000,
+      (n) => `${fixed(n, 1)} s`,
+    );
+    row('RSS', (m) => m.rssAfter, mib);
+    row(
+      'bytes per key (RSS)',
+      (m) => m.rssPerKey,
+      (n) => fixed(n, 1),
+    );
+    row(
+      'bytes per key (used_memory)',
+      (m) => m.usedPerKey,
+      (n) => fixed(n, 1),
+    );
+  }
+  const notes = list
+    .filter((x) => x.error !== undefined)
+    .map((x) => `${x.server} stopped after ${int.format(x.steps.at(-1)?.keys ?? 0)} keys: ${x.error}`);
+  notes.push(
+    'One server of each kind, run one at a time, takes the keys in steps (continuing where the last step stopped); load time is from the empty server to that count, per-key figures are growth since the empty server divided by the keys held.',
+  );
+  return {
+    title: 'Scale: load time and memory per key at growing key counts (key:<i> -> val<i>, pipelined SETs)',
+    headers: ['keys', '', 'mnemo', 'redis', 'mnemo/redis'],
+    align: 'rlrrr',
+    rows,
+    notes,
+  };
+}
+
+export function pausesTable(r: Results): Table | undefined {
+  const list = r.pauses;
+  if (list === undefined || list.length === 0) return undefined;
+  const a = list.find((m) => m.server === 'mnemo');
+  const b = list.find((m) => m.server === 'redis');
+  const first = (a ?? b)!;
+  const ok = (x: PauseResult | undefined): x is PauseResult => x !== undefined && x.error === undefined;
+  const ms = (n: number) => `${fixed(n, 3)} ms`;
+  const rows: string[][] = [];
+  const row = (
+    label: string,
+    f: (m: PauseResult) => number | undefined,
+    show: (n: number) => string,
+    target?: { text: string; pass: (n: number) => boolean },
+  ) => {
+    const cell = (x: PauseResult | undefined) => {
+      const v = ok(x) ? f(x) : undefined;
+      if (v === undefined || Number.isNaN(v)) return '-';
+      return target !== undefined ? `${show(v)} ${verdict(target.pass(v))}` : show(v);
+    };
+    const u = ok(a) ? (f(a) ?? Number.NaN) : Number.NaN;
+    const v = ok(b) ? (f(b) ?? Number.NaN) : Number.NaN;
+    rows.push([label, cell(a), cell(b), ratio(u, v), target?.text ?? '']);
+  };
+  row(
+    'requests/s achieved',
+    (m) => m.achievedRate,
+    (n) => int.format(n),
+  );
+  row('p50 latency', (m) => m.p50Ms, ms);
+  row('p99 latency', (m) => m.p99Ms, ms);
+  row('p99.9 latency', (m) => m.p999Ms, ms, {
+    text: `< ${PAUSE_TARGETS.p999Ms} ms`,
+    pass: (n) => n < PAUSE_TARGETS.p999Ms,
+  });
+  row('max latency', (m) => m.maxMs, ms);
+  row('longest server stall', (m) => m.stallMs, ms, {
+    text: `≤ ${PAUSE_TARGETS.stallMs} ms`,
+    pass: (n) => n <= PAUSE_TARGETS.stallMs,
+  });
+  row('  event-loop max delay (mnemo INFO)', (m) => m.eventLoopMaxMs, ms);
+  row('  longest GC pause (mnemo INFO)', (m) => m.gcMaxPauseMs, ms);
+  row('  LATENCY LATEST worst (redis)', (m) => m.latencyMonitorMaxMs, ms);
+  row('benchmark client event-loop max delay', (m) => m.clientLoopMaxMs, ms);
+  row(
+    'server CPU µs/op',
+    (m) => m.cpuUsPerOp,
+    (n) => fixed(n, 2),
+  );
+  row(
+    'errors',
+    (m) => m.errors,
+    (n) => int.format(n),
+  );
+  row(
+    `load time (${int.format(first.keys)} keys)`,
+    (m) => m.loadMs / 1000,
+    (n) => `${fixed(n, 1)} s`,
+  );
+  const notes = list.filter((m) => m.error !== undefined).map((m) => `${m.server}: ${m.error}`);
+  notes.push(
+    'Open-loop load: requests go out on schedule whether or not earlier ones were answered, so a stall shows up as latency; latency is from the write of a request to its reply, measured in the benchmark process (its own event-loop delay, listed above, is part of every figure).',
+    "Longest server stall: mnemo's longest event-loop delay or GC pause (INFO stats, reset by CONFIG RESETSTAT when the window opens); redis-server's worst latency-monitor event (threshold 1 ms; 0 means none).",
+  );
+  return {
+    title: `Pauses: ${int.format(first.keys)} keys, ${int.format(first.rate)} requests/s (${Math.round((1 - first.setShare) * 100)}% GET, ${Math.round(first.setShare * 100)}% SET) over ${first.clients} connections for ${first.seconds} s`,
+    headers: ['', 'mnemo', 'redis', 'mnemo/redis', 'target'],
+    align: 'lrrrl',
+    rows,
+    notes,
   };
 }
 
@@ -455,6 +615,8 @@ export function tables(r: Results): Table[] {
     r.throughput.length > 0 ? throughputTable(r) : undefined,
     pubsubTable(r),
     r.memory.length > 0 ? memoryTable(r) : undefined,
+    scaleTable(r),
+    pausesTable(r),
     persistenceTable(r),
     evictionTable(r),
     inProcessTable(r),
@@ -494,7 +656,7 @@ npm run bench               # full run, under ~10 minutes; rewrites the results 
 npm run bench -- --quick    # smaller run (under 2 minutes); results to the terminal and .bench-out/ only
 npm run bench -- --profile  # also profile mnemo with node --cpu-prof and list its hottest functions
 npm run bench -- --tests SET,GET,LRANGE_100 --sizes 3,1024   # other tests / value sizes (see bench/plan.ts)
-npm run bench -- --only pubsub   # one part: throughput, pubsub, memory, persistence, eviction or inprocess
+npm run bench -- --only pubsub   # one part: throughput, pubsub, memory, scale, pauses, persistence, eviction or inprocess
 \`\`\`
 
 Both servers are started by the harness on free ports on 127.0.0.1 with no persistence

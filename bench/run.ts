@@ -1,15 +1,17 @@
 /**
- * `npm run bench`: mnemo against redis-server, side by side in one run. Four parts:
+ * `npm run bench`: mnemo against redis-server, side by side in one run. The parts:
  * redis-benchmark throughput/latency with each server's CPU time per request (tests
  * alternate between the servers), pub/sub fan-out (deliveries per second and server CPU per
  * delivered message with 1, 100 and 1,000 subscribers), memory per key after loading N keys
- * into a fresh server of each kind, and MemoryStore against a plain Map in-process. Prints the
- * tables, writes the raw results to .bench-out/results.json and (full runs) the tables to
- * docs/benchmarks.md. Whatever happens (error, Ctrl-C, SIGTERM), every child process is killed
- * before exit.
+ * into a fresh server of each kind, scale (load time and memory at 1M to 20M keys, 50M on
+ * request), pauses (latency and server stalls under a steady load with 10M keys), background
+ * persistence, eviction, and MemoryStore against a Map and other in-process caches. Prints
+ * the tables, writes the raw results to .bench-out/results.json and (full runs) the tables to
+ * docs/benchmarks.md and a chart to docs/bench-chart.svg. Whatever happens (error, Ctrl-C,
+ * SIGTERM), every child process is killed before exit.
  *
- * Options: --quick, --tests A,B, --sizes 3,1024,
- * --only throughput,pubsub,memory,persistence,eviction,inprocess,
+ * Options: --quick, --tests A,B, --sizes 3,1024, --scale-steps 1000000,10000000,50000000,
+ * --only throughput,pubsub,memory,scale,pauses,persistence,eviction,inprocess,
  * --profile (mnemo under node --cpu-prof; top self-time functions), --docs / --no-docs.
  */
 
@@ -17,10 +19,12 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadKey, loadKeys, RespClient } from './client.js';
+import { writeChart } from './chart.js';
+import { RespClient } from './client.js';
 import { type EvictionResult, evictionArgs, runEviction } from './eviction.js';
 import { runInProcess } from './inprocess.js';
 import { runRedisBenchmark } from './loadgen.js';
+import { type PauseResult, runPauses } from './pauses.js';
 import { PERSISTENCE_ARGS, runStalls, type StallResult } from './persistence.js';
 import {
   CATALOGUE,
@@ -35,19 +39,19 @@ import {
   QUICK,
   withValue,
 } from './plan.js';
-import { cpuMicros, describeEnvironment, rssBytes } from './procstat.js';
+import { cpuMicros, describeEnvironment } from './procstat.js';
 import { newestProfile, summariseProfile } from './profile.js';
 import { type FanoutResult, runFanout } from './pubsub.js';
 import {
   environmentLines,
   type Measurement,
-  type MemoryResult,
   markdownSection,
   type Results,
   renderText,
   tables,
   updateDocs,
 } from './report.js';
+import { loadInSteps, runScale, type ScaleResult } from './scale.js';
 import { killAllSync, type ServerProcess, startMnemo, startRedis } from './servers.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -56,7 +60,17 @@ const PROFILE_DIR = join(OUT_DIR, 'prof');
 const LOG_DIR = join(OUT_DIR, 'logs');
 const SERVER_SCRIPT = join(ROOT, 'dist', 'src', 'bin', 'mnemo-server.js');
 const DOCS = join(ROOT, 'docs', 'benchmarks.md');
-const PARTS = ['throughput', 'pubsub', 'memory', 'persistence', 'eviction', 'inprocess'] as const;
+const CHART = join(ROOT, 'docs', 'bench-chart.svg');
+const PARTS = [
+  'throughput',
+  'pubsub',
+  'memory',
+  'scale',
+  'pauses',
+  'persistence',
+  'eviction',
+  'inprocess',
+] as const;
 type Part = (typeof PARTS)[number];
 
 interface Options {
@@ -81,13 +95,23 @@ function parseOptions(argv: string[]): Options {
       tests: { type: 'string' },
       sizes: { type: 'string' },
       only: { type: 'string' },
+      'scale-steps': { type: 'string' },
       profile: { type: 'boolean', default: false },
       docs: { type: 'boolean' },
       'no-docs': { type: 'boolean' },
     },
     strict: true,
   });
-  const mode = values.quick ? QUICK : FULL;
+  let mode = values.quick ? QUICK : FULL;
+  if (values['scale-steps'] !== undefined) {
+    const steps = values['scale-steps'].split(',').map(Number);
+    if (steps.some((n, i) => !Number.isInteger(n) || n < 1 || n <= (steps[i - 1] ?? 0))) {
+      fail(
+        `bad --scale-steps ${values['scale-steps']}: increasing key counts, e.g. 1000000,10000000,50000000`,
+      );
+    }
+    mode = { ...mode, scaleSteps: steps };
+  }
   const names = values.tests?.split(',').map((s) => s.trim().toUpperCase()) ?? [...DEFAULT_TESTS];
   const tests: LoadTest[] = [];
   for (const name of names) {
@@ -109,10 +133,16 @@ function parseOptions(argv: string[]): Options {
   return { mode, tests, sizes, parts: new Set(only as Part[]), profile: values.profile, docs };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 function progress(line: string): void {
   process.stderr.write(`${line}\n`);
+}
+
+/** Runs one part and says how long it took (the full run's length is budgeted part by part). */
+async function timed<T>(part: Part, run: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  const out = await run();
+  progress(`${part} done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  return out;
 }
 
 async function prepare(server: ServerProcess, test: LoadTest, size: number): Promise<string | undefined> {
@@ -262,50 +292,78 @@ async function pubsub(opts: Options, results: Results, started: ServerProcess[])
   }
 }
 
-async function memoryOf(server: ServerProcess, keys: number): Promise<MemoryResult> {
-  const c = await RespClient.connect(server.port);
-  try {
-    await c.call('PING');
-    await sleep(500);
-    const usedOf = async () => Number((await c.info('memory')).get('used_memory'));
-    const rssBefore = rssBytes(server.pid);
-    const usedBefore = await usedOf();
-    const loadMs = await loadKeys(server.port, keys);
-    await sleep(1000);
-    const size = await c.call('DBSIZE');
-    if (size !== keys) throw new Error(`${server.name}: DBSIZE ${String(size)} after loading ${keys} keys`);
-    const width = Math.max(7, String(keys).length);
-    const last = await c.call('GET', loadKey(keys, width));
-    if (last !== `val${keys}`) throw new Error(`${server.name}: last key holds ${String(last)}`);
-    const rssAfter = rssBytes(server.pid);
-    const usedAfter = await usedOf();
-    return {
-      server: server.name,
-      keys,
-      loadMs,
-      rssBefore,
-      rssAfter,
-      usedBefore,
-      usedAfter,
-      rssPerKey: (rssAfter - rssBefore) / keys,
-      usedPerKey: (usedAfter - usedBefore) / keys,
-    };
-  } finally {
-    c.close();
-  }
-}
-
 async function memory(opts: Options, results: Results, started: ServerProcess[]): Promise<void> {
   const starters = [() => startMnemo(LOG_DIR, SERVER_SCRIPT), () => startRedis(LOG_DIR)];
   for (const start of starters) {
     const server = await start();
     started.push(server);
     try {
-      const m = await memoryOf(server, opts.mode.memoryKeys);
+      const [m] = await loadInSteps(server, [opts.mode.memoryKeys]);
+      if (m === undefined) throw new Error(`${server.name}: no memory measurement`);
       results.memory.push(m);
       progress(
         `memory ${server.name.padEnd(5)} ${m.keys} keys in ${(m.loadMs / 1000).toFixed(2)} s: ${m.rssPerKey.toFixed(1)} B/key RSS, ${m.usedPerKey.toFixed(1)} B/key used_memory`,
       );
+    } finally {
+      await server.stop();
+    }
+  }
+}
+
+/**
+ * Load time and memory per key at each of the mode's key counts, one server at a time (50M keys
+ * take gigabytes in each). A server that fails part-way keeps the steps it reached.
+ */
+async function scale(opts: Options, results: Results, started: ServerProcess[]): Promise<void> {
+  const list: ScaleResult[] = [];
+  results.scale = list;
+  const starters = [() => startMnemo(LOG_DIR, SERVER_SCRIPT), () => startRedis(LOG_DIR)];
+  for (const start of starters) {
+    const server = await start();
+    started.push(server);
+    const t0 = performance.now();
+    try {
+      const r = await runScale(server, opts.mode.scaleSteps, (m) =>
+        progress(
+          `scale ${server.name.padEnd(5)} ${m.keys.toLocaleString('en-US').padStart(10)} keys in ${(m.loadMs / 1000).toFixed(1)} s: RSS ${(m.rssAfter / 1048576).toFixed(0)} MiB, ${m.rssPerKey.toFixed(1)} B/key RSS, ${m.usedPerKey.toFixed(1)} B/key used_memory`,
+        ),
+      );
+      list.push(r);
+      if (r.error !== undefined) progress(`scale ${server.name.padEnd(5)} error: ${r.error}`);
+    } finally {
+      await server.stop();
+    }
+    progress(`scale ${server.name.padEnd(5)} part took ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  }
+}
+
+function describePauses(m: PauseResult): string {
+  if (m.error !== undefined) return `error: ${m.error}`;
+  const stall =
+    m.server === 'mnemo'
+      ? `event loop max ${m.eventLoopMaxMs?.toFixed(2)} ms, GC max ${m.gcMaxPauseMs?.toFixed(2)} ms`
+      : `LATENCY worst ${m.latencyMonitorMaxMs?.toFixed(2)} ms`;
+  return [
+    `${Math.round(m.achievedRate).toLocaleString('en-US')} req/s`,
+    `p50 ${m.p50Ms.toFixed(3)} p99 ${m.p99Ms.toFixed(3)} p99.9 ${m.p999Ms.toFixed(3)} max ${m.maxMs.toFixed(2)} ms`,
+    stall,
+    `client loop max ${m.clientLoopMaxMs.toFixed(2)} ms`,
+    `${m.errors} errors`,
+  ].join(', ');
+}
+
+/** A steady GET/SET load on a server holding many keys: client latency and server stalls. */
+async function pauses(opts: Options, results: Results, started: ServerProcess[]): Promise<void> {
+  const list: PauseResult[] = [];
+  results.pauses = list;
+  const starters = [() => startMnemo(LOG_DIR, SERVER_SCRIPT), () => startRedis(LOG_DIR)];
+  for (const start of starters) {
+    const server = await start();
+    started.push(server);
+    try {
+      const m = await runPauses(server, opts.mode.pauses);
+      list.push(m);
+      progress(`pauses ${server.name.padEnd(5)} ${describePauses(m)}`);
     } finally {
       await server.stop();
     }
@@ -412,11 +470,12 @@ async function main(): Promise<void> {
     if (opts.parts.has('throughput')) await throughput(opts, results, started);
     if (opts.parts.has('pubsub')) await pubsub(opts, results, started);
     if (opts.parts.has('memory')) await memory(opts, results, started);
+    if (opts.parts.has('scale')) await timed('scale', () => scale(opts, results, started));
+    if (opts.parts.has('pauses')) await timed('pauses', () => pauses(opts, results, started));
     if (opts.parts.has('persistence')) await persistence(opts, results, started);
     if (opts.parts.has('eviction')) await eviction(opts, results, started);
     if (opts.parts.has('inprocess')) {
-      results.inProcess = runInProcess(opts.mode.inProcessOps);
-      progress('in-process done');
+      results.inProcess = await timed('inprocess', () => runInProcess(opts.mode.inProcessOps));
     }
   } finally {
     await Promise.all(started.map((s) => s.stop()));
@@ -430,9 +489,10 @@ async function main(): Promise<void> {
   if (opts.docs) {
     mkdirSync(dirname(DOCS), { recursive: true });
     updateDocs(DOCS, markdownSection(results));
+    if (results.throughput.length > 0) writeChart(CHART, results);
   }
   process.stdout.write(
-    `raw results: ${relative(ROOT, jsonPath)}${opts.docs ? `; tables: ${relative(ROOT, DOCS)}` : ''}\n`,
+    `raw results: ${relative(ROOT, jsonPath)}${opts.docs ? `; tables: ${relative(ROOT, DOCS)}` : ''}${opts.docs && results.throughput.length > 0 ? `; chart: ${relative(ROOT, CHART)}` : ''}\n`,
   );
 }
 

@@ -28,8 +28,9 @@ const ALLOWED_NODE_IN_COMMANDS_FAMILIES: Record<string, readonly string[]> = {
   'src/commands/acl.ts': ['node:crypto'],
   // INFO server reports the OS, architecture and total memory.
   'src/families/info.ts': ['node:os'],
-  // used_memory is anchored to V8's heap statistics; the heap guard reads V8's heap limit.
-  'src/commands/memory.ts': ['node:v8'],
+  // used_memory is anchored to V8's heap statistics; the heap guard reads V8's heap limit; the
+  // server's event-loop delay (INFO mnemo_eventloop_max_delay_ms) comes from perf_hooks.
+  'src/commands/memory.ts': ['node:v8', 'node:perf_hooks'],
 };
 
 /** Modules that do I/O: only the server, the executables and persistence may import them. */

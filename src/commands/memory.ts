@@ -21,6 +21,7 @@
  * the heap guard (commands/eviction.ts) compares with V8's heap_size_limit.
  */
 
+import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import type { Keyspace } from '../engine/keyspace.js';
 import { keyspaceBytes } from '../engine/memsize.js';
@@ -44,6 +45,14 @@ const accountings = new Set<WeakRef<MemoryAccounting>>();
 let observer: InstanceType<typeof PerformanceObserver> | null = null;
 /** Major GCs seen since the process started. */
 let majorGcs = 0;
+/** The longest GC pause (any kind) since start or CONFIG RESETSTAT, ms (INFO mnemo_gc_max_pause_ms). */
+let gcMaxPause = 0;
+/**
+ * Event-loop delay, sampled every ELD_RESOLUTION_MS by a libuv timer (no JS runs per sample).
+ * Only a server ('process' mode) starts it: a library must not add a timer to its host.
+ */
+const ELD_RESOLUTION_MS = 1;
+let loopDelay: IntervalHistogram | null = null;
 
 function observe(acc: MemoryAccounting): WeakRef<MemoryAccounting> {
   const ref = new WeakRef(acc);
@@ -52,6 +61,7 @@ function observe(acc: MemoryAccounting): WeakRef<MemoryAccounting> {
     observer = new PerformanceObserver((list) => {
       let major = false;
       for (const entry of list.getEntries()) {
+        if (entry.duration > gcMaxPause) gcMaxPause = entry.duration;
         if ((entry as { detail?: { kind?: number } }).detail?.kind === GC_MAJOR) major = true;
       }
       if (!major) return;
@@ -65,7 +75,21 @@ function observe(acc: MemoryAccounting): WeakRef<MemoryAccounting> {
     });
     observer.observe({ entryTypes: ['gc'] });
   }
+  if (loopDelay === null && acc.mode === 'process') {
+    loopDelay = monitorEventLoopDelay({ resolution: ELD_RESOLUTION_MS });
+    loopDelay.enable();
+  }
   return ref;
+}
+
+/**
+ * The longest event-loop stall and GC pause since start or CONFIG RESETSTAT, in ms (INFO
+ * mnemo_eventloop_max_delay_ms, mnemo_gc_max_pause_ms). A histogram sample is the time between
+ * two timer runs, so the resolution is taken off to leave the lateness.
+ */
+export function pauseStats(): { eventLoopMaxMs: number; gcMaxMs: number } {
+  const max = loopDelay === null ? 0 : loopDelay.max / 1e6;
+  return { eventLoopMaxMs: Math.max(0, max - ELD_RESOLUTION_MS), gcMaxMs: gcMaxPause };
 }
 
 /** Measurements of the non-dataset memory kept; the smallest is used. */
@@ -142,9 +166,12 @@ export class MemoryAccounting {
     return majorGcs;
   }
 
+  /** CONFIG RESETSTAT: used_memory_peak, and the process's pause maxima (pauseStats). */
   resetPeak(): void {
     this.peak = 0;
     this.used();
+    gcMaxPause = 0;
+    loopDelay?.reset();
   }
 
   close(): void {

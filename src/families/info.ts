@@ -7,6 +7,7 @@
 
 import { arch, platform, release, totalmem } from 'node:os';
 import type { Client } from '../commands/client.js';
+import { pauseStats } from '../commands/memory.js';
 import type { CommandSpec } from '../commands/spec.js';
 import { MNEMO_VERSION } from '../config/config.js';
 import { lruClock } from '../engine/db.js';
@@ -195,6 +196,7 @@ function statsSection(c: Client): Section {
   const s = inst.stats;
   const ks = inst.ks.stats;
   const exceeded = inst.eviction.exceededTimes();
+  const pauses = pauseStats();
   return [
     ['total_connections_received', s.connections],
     ['total_commands_processed', s.commands],
@@ -229,6 +231,9 @@ function statsSection(c: Client): Section {
     ['total_error_replies', s.errorReplies],
     ['total_reads_processed', s.readsProcessed],
     ['total_writes_processed', s.writesProcessed],
+    // mnemo's own: the longest event-loop stall and GC pause since start or CONFIG RESETSTAT.
+    ['mnemo_eventloop_max_delay_ms', pauses.eventLoopMaxMs.toFixed(3)],
+    ['mnemo_gc_max_pause_ms', pauses.gcMaxMs.toFixed(3)],
   ];
 }
 

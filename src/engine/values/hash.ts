@@ -8,8 +8,8 @@
  * mnemo follows the same rules with the same two forms, for the same reason, memory:
  *  - packed (listpack): the whole hash is one binary string in which every field and value is
  *    preceded by its length. Ten short fields cost one string instead of twenty strings and two
- *    arrays, about a third of the bytes (bench/hash-memory.ts measures it). Lookups scan it as
- *    Redis scans a listpack, order is insertion order (an update keeps the position, a delete
+ *    arrays, about a third of the bytes (the collections part of npm run bench measures it).
+ *    Lookups scan it as Redis scans a listpack, order is insertion order (an update keeps the position, a delete
  *    keeps the order of the rest), and every change rebuilds the string: O(n) in the packed size,
  *    like listpack's realloc and memmove, bounded by the conversion limits;
  *  - hashtable: a Dict, with O(1) lookups, O(1) uniformly random fields (HRANDFIELD) and

@@ -293,6 +293,21 @@ describe('RequestParser: big bulks (the >= 32 KB path)', () => {
     }
   });
 
+  it('a header split across chunks, then a big bulk ending inside a later chunk (fast-check seed -1938775068)', () => {
+    // The split header is gathered in the parser's own buffer; the big bulk then leaves the
+    // socket chunk as the buffer, and the next chunk must not be appended into the old one.
+    const data = pattern(40_000, 5);
+    const input = bin(multibulk('SET', 'k', data) + multibulk('PING'));
+    const next = input.indexOf(bin(multibulk('PING')));
+    for (const cut of [next - 1, next, next + 1, next + 2]) {
+      const got = feed(splitAt(input, [1, 20_000, cut]), DEFAULT_LIMITS, () => true);
+      assert.equal(got.error, null, `cut at ${cut}`);
+      assert.equal(got.commands.length, 2, `cut at ${cut}`);
+      assert.ok(got.commands[0]![2] === data, `cut at ${cut}: bulk differs`);
+      assert.deepEqual(got.commands[1], ['PING'], `cut at ${cut}`);
+    }
+  });
+
   it('a 10 MB bulk, whole, byte by byte and in socket-sized chunks', () => {
     const size = 10 * 1024 * 1024;
     const data = Buffer.alloc(size);

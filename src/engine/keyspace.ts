@@ -61,6 +61,8 @@ export class Keyspace {
    */
   private readonly resizedDbs: number[] = [];
   private readonly resizedKeys: string[] = [];
+  /** Entries in use in the two arrays above (a count: truncating an array is a runtime call). */
+  private resizedCount = 0;
 
   constructor(
     count: number,
@@ -94,12 +96,16 @@ export class Keyspace {
 
   /** A value object under `key` may change size in place (see settle). */
   resized(db: number, key: string): void {
-    const n = this.resizedKeys.length;
+    let n = this.resizedCount;
     if (n !== 0 && this.resizedKeys[n - 1] === key && this.resizedDbs[n - 1] === db) return;
     // Outside commands (loading a snapshot) nothing settles the list: keep it bounded.
-    if (n >= 65536) this.settle();
-    this.resizedDbs.push(db);
-    this.resizedKeys.push(key);
+    if (n >= 65536) {
+      this.settle();
+      n = 0;
+    }
+    this.resizedDbs[n] = db;
+    this.resizedKeys[n] = key;
+    this.resizedCount = n + 1;
   }
 
   /**
@@ -107,12 +113,16 @@ export class Keyspace {
    * totals (KeyTable.bytes) are current. Called after every command and before the totals are read.
    */
   settle(): void {
+    const n = this.resizedCount;
+    if (n === 0) return;
+    this.resizedCount = 0;
     const keys = this.resizedKeys;
-    if (keys.length === 0) return;
     const dbs = this.resizedDbs;
-    for (let i = 0; i < keys.length; i++) this.dbs[dbs[i]!]!.remeasure(keys[i]!);
-    keys.length = 0;
-    dbs.length = 0;
+    for (let i = 0; i < n; i++) {
+      this.dbs[dbs[i]!]!.remeasure(keys[i]!);
+      // Not kept alive by the list once measured.
+      keys[i] = '';
+    }
   }
 
   keyReady(db: number, key: string): void {

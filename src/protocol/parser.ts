@@ -51,6 +51,11 @@ export class RequestParser {
   /** Length of the bulk whose `$` header was read, or -1. */
   private bulkLen = -1;
   /**
+   * The last command name read: a pipeline repeats it, and reusing the string spares a native
+   * slice, an allocation and, in the command table, hashing it again.
+   */
+  private lastName = '';
+  /**
    * Buffer gathering a big bulk, how much of it is filled, and the size it must reach (the
    * bulk plus its CRLF). It grows as data arrives instead of being allocated from the header
    * alone, so a client announcing 512 MB and sending nothing costs nothing.
@@ -130,6 +135,9 @@ export class RequestParser {
     }
     chunk.copy(big, this.bigFill, from, from + take);
     this.bigFill += take;
+    // Either way `buf` stops being a view into `acc`, which push() would otherwise take for the
+    // home of the pending bytes and append the next chunk at a stale offset.
+    this.acc = null;
     if (have < want) {
       this.buf = EMPTY;
       this.pos = 0;
@@ -187,16 +195,35 @@ export class RequestParser {
     while (this.remaining > 0) {
       if (this.bulkLen < 0) {
         if (this.pos >= end) return null;
-        const cr = findLineEnd(buf, this.pos, 13);
+        // The usual header, `$` and 1 to 9 digits without a leading zero then CRLF, is read in one
+        // pass; anything else (including what is an error) takes the general path below.
+        let cr = -1;
+        let len = 0;
+        if (buf[this.pos] === 36 /* '$' */) {
+          let i = this.pos + 1;
+          const stop = Math.min(end, i + 10);
+          let c = i < stop ? buf[i]! : 0;
+          if (c >= 49 && c <= 57) {
+            for (; i < stop; i++) {
+              c = buf[i]!;
+              if (c < 48 || c > 57) break;
+              len = len * 10 + (c - 48);
+            }
+            if (c === 13 && i < stop) cr = i;
+          }
+        }
         if (cr < 0) {
-          if (end - this.pos > INLINE_MAX_SIZE) throw new ProtocolError('too big bulk count string');
-          return null;
-        }
-        if (cr + 1 >= end) return null;
-        if (buf[this.pos] !== 36 /* '$' */) {
-          throw new ProtocolError(`expected '$', got '${String.fromCharCode(buf[this.pos]!)}'`);
-        }
-        const len = parseLength(buf, this.pos + 1, cr);
+          cr = findLineEnd(buf, this.pos, 13);
+          if (cr < 0) {
+            if (end - this.pos > INLINE_MAX_SIZE) throw new ProtocolError('too big bulk count string');
+            return null;
+          }
+          if (cr + 1 >= end) return null;
+          if (buf[this.pos] !== 36 /* '$' */) {
+            throw new ProtocolError(`expected '$', got '${String.fromCharCode(buf[this.pos]!)}'`);
+          }
+          len = parseLength(buf, this.pos + 1, cr);
+        } else if (cr + 1 >= end) return null;
         if (Number.isNaN(len) || len < 0 || len > this.limits.maxBulkLen) {
           throw new ProtocolError('invalid bulk length');
         }
@@ -215,7 +242,13 @@ export class RequestParser {
       }
       const len = this.bulkLen;
       if (end - this.pos < len + 2) return null;
-      this.argv[this.argi++] = buf.latin1Slice(this.pos, this.pos + len);
+      if (this.argi === 0 && len === this.lastName.length && sameBytes(buf, this.pos, this.lastName))
+        this.argv[this.argi++] = this.lastName;
+      else {
+        const arg = buf.latin1Slice(this.pos, this.pos + len);
+        if (this.argi === 0 && len <= 32) this.lastName = arg;
+        this.argv[this.argi++] = arg;
+      }
       this.pos += len + 2;
       this.bulkLen = -1;
       this.remaining--;
@@ -259,14 +292,28 @@ export class RequestParser {
   }
 }
 
+/** Whether `buf` holds the chars of the one-byte string `s` at `at`. */
+function sameBytes(buf: Buffer, at: number, s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (buf[at + i] !== s.charCodeAt(i)) return false;
+  return true;
+}
+
 /**
  * Where the line starting at `from` ends (the index of `byte`), or -1. Redis looks for line ends
  * with strchr, which stops at a NUL byte: a header or inline line with a NUL before its
  * terminator never completes, and ends as a "too big ..." error once 64 KB are pending.
  */
 function findLineEnd(buf: Buffer, from: number, byte: number): number {
-  const end = buf.indexOf(byte, from);
-  for (let i = from; i < end; i++) if (buf[i] === 0) return -1;
+  // Header lines are a few bytes: scanning them here costs less than a call into native indexOf.
+  const stop = Math.min(buf.length, from + 32);
+  for (let i = from; i < stop; i++) {
+    const c = buf[i]!;
+    if (c === byte) return i;
+    if (c === 0) return -1;
+  }
+  if (stop === buf.length) return -1;
+  const end = buf.indexOf(byte, stop);
+  for (let i = stop; i < end; i++) if (buf[i] === 0) return -1;
   return end;
 }
 

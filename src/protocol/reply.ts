@@ -62,36 +62,90 @@ export function oneLineError(message: string): string {
 /**
  * Formats a double the way Redis 7.0's addReplyDouble does (printf "%.17g"), with "inf"/"-inf"
  * and "nan". Used for RESP3 doubles and for their RESP2 bulk form.
+ *
+ * Sorted-set replies format one score per member, so the common cases avoid V8's
+ * toExponential, which falls back to bignum arithmetic for most inputs (about 0.5 µs a call):
+ * integers, and fractions whose exact decimal value is short, are printed from their digits.
  */
 export function formatDouble17g(d: number): string {
+  // |d| < 2^53 has at most 16 digits, so %.17g prints the integer itself, as String() does.
+  if (Number.isSafeInteger(d)) return d === 0 && 1 / d < 0 ? '-0' : String(d);
   if (d === Number.POSITIVE_INFINITY) return 'inf';
   if (d === Number.NEGATIVE_INFINITY) return '-inf';
   if (Number.isNaN(d)) return 'nan';
-  if (d === 0) return Object.is(d, -0) ? '-0' : '0';
   const sign = d < 0 ? '-' : '';
   const a = Math.abs(d);
-  // 17 significant digits and the exponent after rounding (toExponential rounds the exact value).
-  const t = a.toExponential(16);
-  let digits = t[0]! + t.slice(2, 18);
-  let e = Number(t.slice(19));
-  // JS breaks an exact tie away from zero; printf (glibc) breaks it to even.
+  return sign + (shortFraction(a) ?? exact17(a));
+}
+
+/**
+ * %.17g of a positive non-integer whose exact decimal expansion has at most 16 significant
+ * digits (1.5, 0.25; not 0.1), or undefined. Such a double is x / 2^k with x odd and
+ * k fraction bits, whose exact value is x * 5^k / 10^k; when that numerator is below 2^53 it is
+ * computed exactly and %.17g prints all its digits (it ends in 5, so there are no zeros to trim).
+ */
+function shortFraction(a: number): string | undefined {
+  // Scaling by a power of two is exact; 5^23 > 2^53, so more than 22 fraction bits cannot fit.
+  if (a >= 2 ** 52 || !Number.isInteger(a * 2 ** 22)) return undefined;
+  let x = a;
+  let k = 0;
+  while (!Number.isInteger(x)) {
+    x *= 2;
+    k++;
+  }
+  const n = x * 5 ** k;
+  // A product that reaches 2^53 may have been rounded; one below it is exact.
+  if (n >= 2 ** 53) return undefined;
+  const digits = String(n);
+  const e = digits.length - 1 - k;
+  if (e >= 0) return `${digits.slice(0, e + 1)}.${digits.slice(e + 1)}`;
+  if (e >= -4) return `0.${'0'.repeat(-e - 1)}${digits}`;
+  return `${digits[0]}${digits.length > 1 ? `.${digits.slice(1)}` : ''}e-${-e < 10 ? '0' : ''}${-e}`;
+}
+
+/**
+ * %.17g of any positive finite double. 18 correctly rounded digits decide the rounding to 17
+ * unless the 18th is a 5: then an exact tie (the value ends at that digit) is broken to even as
+ * glibc does, and otherwise V8's own 17 digits are right (it breaks ties away from zero, which
+ * is all that differs).
+ */
+function exact17(a: number): string {
   const t18 = a.toExponential(17);
-  if (t18[18] === '5' && isExactly(a, BigInt(t18[0]! + t18.slice(2, 19)), Number(t18.slice(20)) - 17)) {
-    const down = t18[0]! + t18.slice(2, 18);
-    if ((down.charCodeAt(16) & 1) === 0) {
-      digits = down;
-      e = Number(t18.slice(20));
+  let digits = t18[0]! + t18.slice(2, 18);
+  let e = Number(t18.slice(20));
+  const d18 = t18.charCodeAt(18);
+  let up = d18 > 53; /* '5' */
+  if (d18 === 53) {
+    // The value ends at the 18th digit, 10^(e-17), iff it has at most 17 - e fraction bits.
+    const j = 17 - e;
+    const tie =
+      j > 0 ? Number.isInteger(a * 2 ** j) : isExactly(a, BigInt(t18[0]! + t18.slice(2, 19)), e - 17);
+    if (tie) up = (digits.charCodeAt(16) & 1) === 1;
+    else {
+      const t = a.toExponential(16);
+      digits = t[0]! + t.slice(2, 18);
+      e = Number(t.slice(19));
     }
   }
+  if (up) {
+    let i = 16;
+    while (i >= 0 && digits.charCodeAt(i) === 57 /* '9' */) i--;
+    if (i < 0) {
+      digits = `1${'0'.repeat(16)}`;
+      e++;
+    } else {
+      digits = `${digits.slice(0, i)}${String.fromCharCode(digits.charCodeAt(i) + 1)}${'0'.repeat(16 - i)}`;
+    }
+  }
+  let end = 17;
+  while (end > 1 && digits.charCodeAt(end - 1) === 48 /* '0' */) end--;
   // %g: scientific when the exponent is < -4 or >= the precision, trailing zeros removed.
   if (e < -4 || e >= 17) {
-    const frac = digits.slice(1).replace(/0+$/, '');
     const abs = Math.abs(e);
-    return `${sign}${digits[0]}${frac === '' ? '' : `.${frac}`}e${e < 0 ? '-' : '+'}${abs < 10 ? '0' : ''}${abs}`;
+    return `${digits[0]}${end > 1 ? `.${digits.slice(1, end)}` : ''}e${e < 0 ? '-' : '+'}${abs < 10 ? '0' : ''}${abs}`;
   }
-  if (e < 0) return `${sign}0.${'0'.repeat(-e - 1)}${digits.replace(/0+$/, '')}`;
-  const frac = digits.slice(e + 1).replace(/0+$/, '');
-  return `${sign}${digits.slice(0, e + 1)}${frac === '' ? '' : `.${frac}`}`;
+  if (e < 0) return `0.${'0'.repeat(-e - 1)}${digits.slice(0, end)}`;
+  return end > e + 1 ? `${digits.slice(0, e + 1)}.${digits.slice(e + 1, end)}` : digits.slice(0, e + 1);
 }
 
 const f64 = new DataView(new ArrayBuffer(8));

@@ -159,11 +159,26 @@ export class RespWriter implements Reply {
   }
 
   nil(): void {
-    this.raw(this.resp === 2 ? '$-1\r\n' : '_\r\n');
+    this.nullOf(36 /* '$' */);
   }
 
   nilArray(): void {
-    this.raw(this.resp === 2 ? '*-1\r\n' : '_\r\n');
+    this.nullOf(42 /* '*' */);
+  }
+
+  /** `$-1` / `*-1` (RESP2) or `_` (RESP3), stored byte by byte: a miss is a common reply. */
+  private nullOf(prefix: number): void {
+    if (this.len + 5 > this.buf.length) this.grow(5);
+    const b = this.buf;
+    let p = this.len;
+    if (this.resp === 2) {
+      b[p++] = prefix;
+      b[p++] = 45;
+      b[p++] = 49;
+    } else b[p++] = 95;
+    b[p++] = 13;
+    b[p++] = 10;
+    this.len = p;
   }
 
   double(d: number): void {

@@ -13,6 +13,8 @@ import type { Command } from './commands/spec.js';
 import { Config } from './config/config.js';
 import type { Clock } from './engine/clock.js';
 import { allCommands } from './families/index.js';
+import type { PersistenceLogger } from './persistence/log.js';
+import { Persistence } from './persistence/manager.js';
 import { ReplyError } from './protocol/reply.js';
 import { type BulkDecoding, decodeBulk, type ReplyValue, ValueWriter } from './protocol/value-writer.js';
 
@@ -27,10 +29,35 @@ export type Arg = string | Buffer | number | bigint;
 export interface MemoryStoreOptions {
   /** The time source for expiry (inject a ManualClock in tests). */
   clock?: Clock;
-  /** Configuration directives, as in redis.conf (e.g. `{ databases: '4', hz: '20' }`). */
+  /**
+   * Configuration directives, as in redis.conf (e.g. `{ databases: '4', hz: '20' }`). Naming a
+   * `dir` turns persistence on: see MemoryStore.
+   */
   config?: Record<string, string | number>;
-  /** Run the periodic active-expiry cycle (default true; its timer never keeps Node alive). */
+  /**
+   * Run the periodic cron: active expiry and, with persistence, the save points, the automatic
+   * AOF rewrite and the everysec fsync (default true; its timer never keeps Node alive).
+   */
   activeExpire?: boolean;
+}
+
+/**
+ * Persistence logs nowhere in a library; it keeps its last warnings so that a failure the
+ * manager only reports as "ERR ... Check logs" can be thrown with its cause.
+ */
+class WarningMemory implements PersistenceLogger {
+  private lines: string[] = [];
+  notice(): void {}
+  warning(message: string): void {
+    this.lines.push(message);
+    if (this.lines.length > 4) this.lines.shift();
+  }
+  /** The warnings since the last call, as one clause. */
+  take(): string {
+    const text = this.lines.join('; ');
+    this.lines = [];
+    return text;
+  }
 }
 
 export interface SetOptions {
@@ -179,14 +206,32 @@ class LocalSubscriber implements Subscriber {
   }
 }
 
+/**
+ * An in-process store. Persistence is on exactly when `config` names a `dir`: the store then
+ * behaves like redis-server started in that directory (same files, same formats, Redis's
+ * default save points "3600 1 300 100 60 10000" unless `save` is given; `save: ''` turns
+ * snapshots off), loads the AOF (appendonly yes) or `dbfilename` at construction, and
+ * save()/load()/close() act on the files. Without a `dir` nothing is ever written, whatever
+ * the save points say (they are kept, as CONFIG GET shows, but never acted on); only
+ * `appendonly yes` without a `dir` is refused, since it asks for durability outright.
+ */
 export class MemoryStore {
   readonly instance: Instance;
+  /** The persistence manager, or null when `config` names no `dir`. */
+  readonly persistence: Persistence | null = null;
   private readonly client: Client;
   private readonly writer: ValueWriter;
   private readonly resolved = new Map<string, Command>();
+  private readonly warnings = new WarningMemory();
+  private closed = false;
 
   constructor(options: MemoryStoreOptions = {}) {
     const config = Config.defaults();
+    const given = new Map(Object.entries(options.config ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
+    if (!given.has('dir') && given.get('appendonly')?.toLowerCase() === 'yes')
+      throw new Error(
+        "MemoryStore: appendonly yes needs a 'dir' in config: persistence is on only when a directory is named",
+      );
     if (options.config) {
       // As config-file lines, so start-up-only parameters (databases) are accepted too.
       config.apply(
@@ -202,6 +247,24 @@ export class MemoryStore {
       cron: options.activeExpire !== false,
       ...(options.clock ? { clock: options.clock } : {}),
     });
+    if (given.has('dir')) {
+      const p = new Persistence(this.instance, this.warnings);
+      try {
+        p.loadAtStartup();
+      } catch (err) {
+        p.close();
+        this.instance.close();
+        throw new Error(
+          `MemoryStore: error loading the dataset (${p.loadSource}): ${(err as Error).message}`,
+        );
+      }
+      this.persistence = p;
+    } else {
+      // No files to write: turning the AOF on at runtime would only pretend to persist.
+      config.addValidator('appendonly', (v) =>
+        v === 'yes' ? 'persistence is off: this MemoryStore was created without a dir' : undefined,
+      );
+    }
     this.writer = new ValueWriter('utf8');
     this.client = new Client(this.instance, this.writer, null);
     // The library's own client cannot block or subscribe through command(): it has no socket
@@ -233,6 +296,10 @@ export class MemoryStore {
     this.client.lastInteraction = this.instance.ks.clock.now();
     const cmd = this.cached(argv);
     if (cmd !== null) dispatchResolved(this.client, cmd, argv);
+    // The AOF's reply gate, unable to wait: with appendfsync always the write is on disk before
+    // command() returns; everysec and no write at the end of this event-loop turn, as Redis does.
+    const aofGate = this.instance.beforeReplies;
+    if (aofGate !== null && this.instance.config.string('appendfsync') === 'always') aofGate(null);
     const r = w.takeResult();
     if (r instanceof ReplyError) throw r;
     return r;
@@ -787,8 +854,45 @@ export class MemoryStore {
     this.instance.cron();
   }
 
-  /** Stops the store's timer. The data stays readable. */
+  private requirePersistence(what: string): Persistence {
+    if (this.persistence === null)
+      throw new Error(`${what} needs persistence: create the MemoryStore with a 'dir' in config`);
+    return this.persistence;
+  }
+
+  /** SAVE: writes the RDB file synchronously (a temporary file renamed over `dbfilename`). */
+  save(): void {
+    const p = this.requirePersistence('save()');
+    if (p.bgsaveInProgress) throw new Error('save(): a background save is in progress');
+    this.warnings.take();
+    if (p.save() !== undefined) throw new Error(`save(): ${this.warnings.take() || 'failed'}`);
+  }
+
+  /**
+   * Replaces the dataset with the RDB file's (DEBUG RELOAD without saving first). Refused with
+   * appendonly yes (memory already equals the AOF) and when there is no file; on a corrupt
+   * file it throws and leaves the store empty.
+   */
+  load(): void {
+    this.requirePersistence('load()').reload();
+  }
+
+  /**
+   * Stops the store's timers; the data stays readable. With persistence, first does what
+   * SHUTDOWN does: the AOF is flushed and fsynced, then the RDB is saved if save points are
+   * configured. If that fails it throws and the store stays open (call close() again).
+   * Calling it again after it succeeded does nothing.
+   */
   close(): void {
+    if (this.closed) return;
+    const p = this.persistence;
+    if (p !== null) {
+      this.warnings.take();
+      const err = p.saveOnShutdown(null);
+      if (err !== undefined) throw new Error(`close(): ${this.warnings.take() || err}`);
+      p.close();
+    }
+    this.closed = true;
     this.instance.close();
   }
 }

@@ -29,8 +29,8 @@ import { E } from '../commands/errors.js';
 import type { Instance } from '../commands/instance.js';
 import type { Command } from '../commands/spec.js';
 import type { Reply } from '../protocol/reply.js';
-import type { Logger } from '../server/log.js';
 import { type AofManifest, persistManifest } from './aof-manifest.js';
+import type { PersistenceLogger as Logger } from './log.js';
 import { type RdbLoadLimits, RdbReader } from './rdb/decoder.js';
 
 /** fgets buffer of Redis's AOF reader (AOF_ANNOTATION_LINE_MAX_LEN): lines of up to 1023 bytes. */

@@ -28,7 +28,6 @@ import { join, resolve } from 'node:path';
 import type { Instance } from '../commands/instance.js';
 import type { PropagationTarget } from '../commands/propagation.js';
 import { errnoText } from '../config/load.js';
-import type { Logger } from '../server/log.js';
 import { AofLoadError, loadAppendOnlyFiles } from './aof-load.js';
 import {
   AofManifest,
@@ -38,6 +37,7 @@ import {
   readManifestFile,
 } from './aof-manifest.js';
 import { encodeCommand, type RewriteJob, rewriteSync, startRewrite } from './aof-rewrite.js';
+import type { PersistenceLogger as Logger } from './log.js';
 import type { RdbLoadLimits } from './rdb/decoder.js';
 import type { SaveOptions } from './rdb-file.js';
 

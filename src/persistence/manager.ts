@@ -11,8 +11,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Instance, PersistenceHooks } from '../commands/instance.js';
 import { usedMemory } from '../commands/instance.js';
-import type { Logger } from '../server/log.js';
 import { AppendOnlyFile } from './aof.js';
+import type { PersistenceLogger as Logger } from './log.js';
 import { BackgroundSave, loadRdbFile, type SaveOptions, saveRdbSync } from './rdb-file.js';
 
 /** CONFIG_BGSAVE_RETRY_DELAY: seconds before a failed background save is retried by save points. */
@@ -119,6 +119,29 @@ export class Persistence implements PersistenceHooks {
       this.log.notice(`RDB age ${Math.max(0, Math.floor(Date.now() / 1000 - ctime))} seconds`);
     this.log.notice(`Done loading RDB, keys loaded: ${r.loaded}, keys expired: ${r.expired}.`);
     this.log.notice(`DB loaded from disk: ${((performance.now() - start) / 1000).toFixed(3)} seconds`);
+  }
+
+  /**
+   * The library's store.load(), like DEBUG RELOAD NOSAVE: the dataset is emptied and the RDB
+   * file loaded in its place. Refused with appendonly yes: the AOF is open for appending and
+   * already holds every write, so there is nothing to reload that memory does not have.
+   * On a corrupt file the store is left empty rather than half loaded.
+   */
+  reload(): void {
+    if (this.inst.config.bool('appendonly'))
+      throw new Error('load() is refused with appendonly yes: the AOF already holds every write in memory');
+    if (this.bg !== null) throw new Error('load() is refused while a background save is in progress');
+    const path = this.rdbPath;
+    if (!existsSync(path)) throw new Error(`load(): there is no RDB file at ${path}`);
+    this.inst.ks.flushAll();
+    try {
+      this.loadAtStartup();
+    } catch (err) {
+      this.inst.ks.flushAll();
+      throw new Error(`load(): error loading ${path}: ${(err as Error).message}`);
+    }
+    // Memory now matches the file.
+    this.inst.dirty = 0;
   }
 
   save(): string | undefined {

@@ -4,11 +4,16 @@
  * format of redis-benchmark 7.0 that prints both p50 and p99 for every test). A failed run
  * (an error reply makes redis-benchmark exit 1, or it times out) becomes an error string
  * instead of numbers, so one unsupported command does not abort the whole benchmark.
+ * measureTest() is one measured test against one server (its set-up commands, the run, and the
+ * server's CPU time per request from /proc), shared by the throughput and persistence parts.
  */
 
 import { spawn } from 'node:child_process';
+import { RespClient } from './client.js';
 import { type LoadTest, withValue } from './plan.js';
-import { track } from './servers.js';
+import { cpuMicros } from './procstat.js';
+import type { Measurement } from './report.js';
+import { type ServerProcess, track } from './servers.js';
 
 export interface BenchRow {
   rps: number;
@@ -126,4 +131,75 @@ export function runRedisBenchmark(test: LoadTest, o: LoadOptions): Promise<LoadO
       resolve(row !== undefined ? { row } : { error: `no CSV result in: ${out.slice(0, 200)}` });
     });
   });
+}
+
+/** Sends a test's set-up commands (unmeasured); an error reply becomes the test's error. */
+async function prepare(server: ServerProcess, test: LoadTest, size: number): Promise<string | undefined> {
+  if (test.prepare === undefined) return undefined;
+  const c = await RespClient.connect(server.port);
+  try {
+    for (const argv of test.prepare) {
+      try {
+        await c.call(...withValue(argv, size));
+      } catch (err) {
+        return `prepare: ${(err as Error).message}`;
+      }
+    }
+    return undefined;
+  } finally {
+    c.close();
+  }
+}
+
+export interface MeasureSettings {
+  clients: number;
+  keyspace: number;
+  timeoutMs: number;
+}
+
+/** One redis-benchmark run of `test` against `server`, with the server's CPU time over the run. */
+export async function measureTest(
+  server: ServerProcess,
+  test: LoadTest,
+  pipeline: number,
+  size: number,
+  requests: number,
+  settings: MeasureSettings,
+): Promise<Measurement> {
+  const base = { test: test.name, pipeline, valueSize: size, server: server.name, requests };
+  const prepError = await prepare(server, test, size);
+  if (prepError !== undefined) {
+    return {
+      ...base,
+      wallMs: 0,
+      cpuUs: 0,
+      cpuSysUs: 0,
+      cpuUsPerOp: Number.NaN,
+      cpuShare: 0,
+      error: prepError,
+    };
+  }
+  const cpu0 = cpuMicros(server.pid);
+  const t0 = performance.now();
+  const outcome = await runRedisBenchmark(test, {
+    port: server.port,
+    clients: settings.clients,
+    requests,
+    keyspace: settings.keyspace,
+    pipeline,
+    valueSize: size,
+    timeoutMs: settings.timeoutMs,
+  });
+  const wallMs = performance.now() - t0;
+  const cpu1 = cpuMicros(server.pid);
+  const cpuUs = cpu1.total - cpu0.total;
+  return {
+    ...base,
+    wallMs,
+    cpuUs,
+    cpuSysUs: cpu1.sys - cpu0.sys,
+    cpuUsPerOp: cpuUs / requests,
+    cpuShare: cpuUs / (wallMs * 1000),
+    ...(outcome.row !== undefined ? { row: outcome.row } : { error: outcome.error }),
+  };
 }

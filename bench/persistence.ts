@@ -1,5 +1,7 @@
 /**
- * The persistence part of the benchmark: what BGSAVE and BGREWRITEAOF cost the clients of a
+ * The persistence part of the benchmark, three measurements with both servers configured alike:
+ *
+ * Stalls: what BGSAVE and BGREWRITEAOF cost the clients of a
  * server holding N keys. A client pings in a tight loop (one PING in flight) and records every
  * round trip, first with nothing running (baseline), then while the background save or rewrite
  * runs; the worst round trip is the longest stall the event loop (mnemo) or the fork plus main
@@ -7,13 +9,23 @@
  * growth of the server's RSS, plus for redis-server the private (copy-on-write) memory of the
  * forked child, which is the memory the fork really costs. Both servers run the same way, with
  * appendonly yes / appendfsync everysec, in their own temporary directory.
+ *
+ * AOF writes: the settings (appendonly no, everysec, always) the harness runs redis-benchmark
+ * SET under; the runs themselves are bench/loadgen.ts's measureTest, as in the throughput part.
+ *
+ * Restarts: N keys written to RDB (SAVE) and to AOF (BGREWRITEAOF, without and with the RDB
+ * preamble), then the time from spawning a server on that directory until it answers with every
+ * key, beside the load time the server logs itself and the file's size.
  */
 
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { loadKeys, RespClient } from './client.js';
+import { loadKey, loadKeys, loadKeyWidth, RespClient } from './client.js';
 import { rssBytes } from './procstat.js';
-import type { ServerProcess } from './servers.js';
+import type { Measurement } from './report.js';
+import type { ServerName, ServerProcess } from './servers.js';
 
 export interface StallResult {
   server: 'mnemo' | 'redis';
@@ -238,3 +250,194 @@ export async function runStalls(server: ServerProcess, keys: number): Promise<St
 
 /** The arguments both servers run with for this part. */
 export const PERSISTENCE_ARGS = ['--appendonly', 'yes', '--appendfsync', 'everysec'];
+
+/** A scratch `dir` for a server's data files, removed when done with. */
+export function dataDir(label: string): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), `bench-${label}-`));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** AOF settings the SET throughput runs under, in table order. */
+export const AOF_SETTINGS = ['off', 'everysec', 'always'] as const;
+export type AofSetting = (typeof AOF_SETTINGS)[number];
+
+/** redis-benchmark -d for the AOF runs. */
+export const AOF_VALUE_SIZE = 3;
+
+/**
+ * Both servers' arguments for an AOF setting. Automatic rewrites are off: Redis rewrites in a
+ * forked child, whose CPU the parent's /proc times do not include, while mnemo's rewrite runs in
+ * its own process; either way a rewrite is not the per-write cost measured here.
+ */
+export function aofArgs(setting: AofSetting, dir: string): string[] {
+  const common = ['--dir', dir, '--auto-aof-rewrite-percentage', '0'];
+  if (setting === 'off') return [...common, '--appendonly', 'no'];
+  return [...common, '--appendonly', 'yes', '--appendfsync', setting];
+}
+
+/** One SET run of the AOF comparison: the throughput part's record plus the setting. */
+export type AofMeasurement = Measurement & { aof: AofSetting };
+
+/** What a restart loads: nothing (the start-up floor), an RDB file, or an AOF directory. */
+export type LoadFormat = 'empty' | 'RDB' | 'AOF' | 'AOF+RDB';
+
+export interface LoadTimeResult {
+  server: ServerName;
+  format: LoadFormat;
+  keys: number;
+  /** The RDB file, or every file in the AOF directory (manifest, BASE, INCR). */
+  fileBytes: number;
+  /** From the spawn until the first PONG. */
+  startMs: number;
+  /** From the spawn until DBSIZE answered `keys` (and the last key checked out). */
+  readyMs: number;
+  /** The server's own "DB loaded from disk / append only file: X seconds", when it logged one. */
+  loggedMs?: number;
+  error?: string;
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+function dirSize(path: string): number {
+  try {
+    return readdirSync(path).reduce((n, f) => n + fileSize(join(path, f)), 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** The last load time a server logged (both print Redis's wording), in milliseconds. */
+function loggedLoadMs(logPath: string): number | undefined {
+  let text = '';
+  try {
+    text = readFileSync(logPath, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const all = [...text.matchAll(/DB loaded from (?:disk|append only file): ([\d.]+) seconds/g)];
+  const last = all.at(-1);
+  return last === undefined ? undefined : Number(last[1]) * 1000;
+}
+
+/** BGREWRITEAOF, then waits for the rewrite (and its switch to the new BASE) to finish. */
+async function rewriteAof(c: RespClient): Promise<void> {
+  while (await inProgress(c, 'BGREWRITEAOF')) await sleep(25);
+  await c.call('BGREWRITEAOF');
+  while (await inProgress(c, 'BGREWRITEAOF')) await sleep(25);
+  const status = (await c.info('persistence')).get('aof_last_bgrewrite_status');
+  if (status !== 'ok') throw new Error(`BGREWRITEAOF: aof_last_bgrewrite_status ${String(status)}`);
+}
+
+/** Starts a server of one kind with these extra arguments (the harness tracks and logs it). */
+export type Starter = (extraArgs: readonly string[]) => Promise<ServerProcess>;
+
+async function restart(
+  start: Starter,
+  args: readonly string[],
+  format: LoadFormat,
+  keys: number,
+  fileBytes: number,
+  then?: (c: RespClient) => Promise<void>,
+): Promise<LoadTimeResult> {
+  const server = await start(args);
+  try {
+    const c = await RespClient.connect(server.port);
+    try {
+      const size = await c.call('DBSIZE');
+      const readyMs = performance.now() - server.spawnedAt;
+      if (size !== keys) throw new Error(`${format}: DBSIZE ${String(size)} after a restart, not ${keys}`);
+      const width = loadKeyWidth(keys);
+      const last = await c.call('GET', loadKey(keys, width));
+      if (last !== `val${keys}`)
+        throw new Error(`${format}: key ${keys} holds ${String(last)} after a restart`);
+      if (then !== undefined) await then(c);
+      const loggedMs = loggedLoadMs(server.logPath);
+      return {
+        server: server.name,
+        format,
+        keys,
+        fileBytes,
+        startMs: server.startMs,
+        readyMs,
+        ...(loggedMs !== undefined ? { loggedMs } : {}),
+      };
+    } finally {
+      c.close();
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * One server kind: loads `keys` keys into an empty server (appendonly yes, commands-only AOF),
+ * SAVEs and rewrites the AOF, stops it, then restarts it on the same directory three times: from
+ * the RDB (appendonly no), from the AOF as commands, and (after CONFIG SET aof-use-rdb-preamble
+ * yes and another rewrite) from the AOF with an RDB preamble. The first start, on an empty
+ * directory, is the floor every restart includes. A failure ends the run with the results so far.
+ */
+export async function runLoadTimes(
+  start: Starter,
+  keys: number,
+  onResult: (m: LoadTimeResult) => void = () => {},
+): Promise<LoadTimeResult[]> {
+  const dir = dataDir('restart');
+  const common = ['--dir', dir.path, '--auto-aof-rewrite-percentage', '0'];
+  const aof = (preamble: boolean) => [
+    ...common,
+    '--appendonly',
+    'yes',
+    '--aof-use-rdb-preamble',
+    preamble ? 'yes' : 'no',
+  ];
+  const aofDir = join(dir.path, 'appendonlydir');
+  const out: LoadTimeResult[] = [];
+  const add = (m: LoadTimeResult) => {
+    out.push(m);
+    onResult(m);
+  };
+  let server: ServerName | undefined;
+  let format: LoadFormat = 'empty';
+  try {
+    const filler = await start(aof(false));
+    server = filler.name;
+    try {
+      add({ server, format, keys: 0, fileBytes: 0, startMs: filler.startMs, readyMs: filler.startMs });
+      await loadKeys(filler.port, keys);
+      const c = await RespClient.connect(filler.port);
+      try {
+        await c.call('SAVE');
+        await rewriteAof(c);
+      } finally {
+        c.close();
+      }
+    } finally {
+      await filler.stop();
+    }
+    format = 'RDB';
+    const rdbBytes = fileSize(join(dir.path, 'dump.rdb'));
+    add(await restart(start, [...common, '--appendonly', 'no'], format, keys, rdbBytes));
+    format = 'AOF';
+    add(
+      await restart(start, aof(false), format, keys, dirSize(aofDir), async (c) => {
+        await c.call('CONFIG', 'SET', 'aof-use-rdb-preamble', 'yes');
+        await rewriteAof(c);
+      }),
+    );
+    format = 'AOF+RDB';
+    add(await restart(start, aof(true), format, keys, dirSize(aofDir)));
+  } catch (err) {
+    if (server !== undefined) {
+      add({ server, format, keys, fileBytes: 0, startMs: 0, readyMs: 0, error: (err as Error).message });
+    } else throw err;
+  } finally {
+    dir.remove();
+  }
+  return out;
+}

@@ -148,6 +148,8 @@ export interface Mode {
    * connections for `seconds`, a `setShare` of them SETs and the rest GETs.
    */
   pauses: { keys: number; rate: number; clients: number; seconds: number; setShare: number };
+  /** The persistence part's restarts: keys saved (RDB, AOF) and loaded again at start-up. */
+  restartKeys: number;
   /** One redis-benchmark run longer than this is killed and reported as failed. */
   runTimeoutMs: number;
 }
@@ -168,6 +170,7 @@ export const FULL: Mode = {
   // 115 s (mnemo) and 160 s (redis) to load on the 2-core machine: too long for every full run.
   scaleSteps: [1_000_000, 10_000_000, 20_000_000],
   pauses: { keys: 10_000_000, rate: 20_000, clients: 50, seconds: 20, setShare: 0.2 },
+  restartKeys: 1_000_000,
   runTimeoutMs: 120_000,
 };
 
@@ -186,6 +189,7 @@ export const QUICK: Mode = {
   eviction: { maxmemory: '32mb', keyspace: 10_000_000, setRequests: 1_000_000, getRequests: 500_000 },
   scaleSteps: [1_000_000, 2_000_000],
   pauses: { keys: 1_000_000, rate: 20_000, clients: 50, seconds: 10, setShare: 0.2 },
+  restartKeys: 200_000,
   runTimeoutMs: 30_000,
 };
 

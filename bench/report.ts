@@ -6,11 +6,12 @@
  */
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { CollectionResult } from './collections.js';
 import type { EvictionResult } from './eviction.js';
 import type { InProcessResult } from './inprocess.js';
 import type { BenchRow } from './loadgen.js';
 import { PAUSE_TARGETS, type PauseResult } from './pauses.js';
-import type { StallResult } from './persistence.js';
+import type { AofMeasurement, AofSetting, LoadFormat, LoadTimeResult, StallResult } from './persistence.js';
 import type { Environment } from './procstat.js';
 import type { ProfileSummary } from './profile.js';
 import type { FanoutResult } from './pubsub.js';
@@ -70,6 +71,10 @@ export interface Results {
   memory: MemoryResult[];
   /** BGSAVE / BGREWRITEAOF stalls and memory (absent in results from before the part existed). */
   persistence?: StallResult[];
+  /** SET under appendonly no / everysec / always (absent in older results). */
+  aofWrites?: AofMeasurement[];
+  /** Restart times from RDB and AOF files (absent in older results). */
+  loadTimes?: LoadTimeResult[];
   /** maxmemory + allkeys-lru under SET then GET loads (absent in older results). */
   eviction?: EvictionResult[];
   inProcess?: InProcessResult;
@@ -77,6 +82,8 @@ export interface Results {
   scale?: ScaleResult[];
   /** Latency and stalls under a steady load with many keys (absent in older results). */
   pauses?: PauseResult[];
+  /** Memory per member of big and small aggregates (absent in older results). */
+  collections?: CollectionResult[];
   profile?: ProfileSummary;
 }
 
@@ -108,6 +115,17 @@ function geomean(xs: number[]): number {
   return Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
 }
 
+/** A redis-benchmark measurement's table cells: requests/s, p50 / p99 ms, server CPU µs/op. */
+function measurementCells(x: Measurement | undefined): { rps: string; lat: string; cpu: string } {
+  if (x === undefined) return { rps: '-', lat: '-', cpu: '-' };
+  if (x.row === undefined) return { rps: 'error', lat: '-', cpu: '-' };
+  return {
+    rps: int.format(x.row.rps),
+    lat: `${fixed(x.row.p50Ms, 3)} / ${fixed(x.row.p99Ms, 3)}`,
+    cpu: fixed(x.cpuUsPerOp, 2),
+  };
+}
+
 export function throughputTable(r: Results): Table {
   const manySizes = r.settings.valueSizes.length > 1;
   const rows: string[][] = [];
@@ -124,17 +142,8 @@ export function throughputTable(r: Results): Table {
     seen.add(key);
     const a = find(m.test, m.pipeline, m.valueSize, 'mnemo');
     const b = find(m.test, m.pipeline, m.valueSize, 'redis');
-    const cells = (x: Measurement | undefined) => {
-      if (x === undefined) return { rps: '-', lat: '-', cpu: '-' };
-      if (x.row === undefined) return { rps: 'error', lat: '-', cpu: '-' };
-      return {
-        rps: int.format(x.row.rps),
-        lat: `${fixed(x.row.p50Ms, 3)} / ${fixed(x.row.p99Ms, 3)}`,
-        cpu: fixed(x.cpuUsPerOp, 2),
-      };
-    };
-    const ca = cells(a);
-    const cb = cells(b);
+    const ca = measurementCells(a);
+    const cb = measurementCells(b);
     const ok = a?.row !== undefined && b?.row !== undefined;
     if (ok) {
       const list = ratiosByPipeline.get(m.pipeline) ?? [];
@@ -278,6 +287,123 @@ export function persistenceTable(r: Results): Table | undefined {
   };
 }
 
+const AOF_LABELS: Record<AofSetting, string> = {
+  off: 'no',
+  everysec: 'yes, everysec',
+  always: 'yes, always',
+};
+
+export function aofWritesTable(r: Results): Table | undefined {
+  const list = r.aofWrites;
+  if (list === undefined || list.length === 0) return undefined;
+  const rows: string[][] = [];
+  const notes: string[] = [];
+  const seen = new Set<string>();
+  for (const m of list) {
+    const key = `${m.aof}/${m.pipeline}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const a = list.find((x) => x.aof === m.aof && x.pipeline === m.pipeline && x.server === 'mnemo');
+    const b = list.find((x) => x.aof === m.aof && x.pipeline === m.pipeline && x.server === 'redis');
+    const ca = measurementCells(a);
+    const cb = measurementCells(b);
+    const ok = a?.row !== undefined && b?.row !== undefined;
+    rows.push([
+      AOF_LABELS[m.aof],
+      String(m.pipeline),
+      ca.rps,
+      cb.rps,
+      ca.lat,
+      cb.lat,
+      ca.cpu,
+      cb.cpu,
+      ok ? ratio(a.cpuUsPerOp, b.cpuUsPerOp) : '-',
+    ]);
+    for (const x of [a, b]) {
+      if (x?.error !== undefined) notes.push(`${x.server} ${AOF_LABELS[x.aof]} P${x.pipeline}: ${x.error}`);
+    }
+  }
+  notes.push(
+    "Each setting runs on a fresh pair of servers with an empty data directory; automatic AOF rewrites are off (auto-aof-rewrite-percentage 0) so that only the per-write cost is measured. Server CPU includes every thread (Redis's background fsync thread, Node's thread pool).",
+    "With appendfsync always both servers write and fsync the AOF once per event-loop turn before sending that turn's replies (group commit), so requests/s there depends on the disk's fsync latency as much as on the server: it is reported as measured.",
+  );
+  const first = list[0]!;
+  return {
+    title: `AOF: SET throughput and server CPU per request with appendonly no / everysec / always (redis-benchmark -t set, ${r.settings.clients} clients, -r ${int.format(r.settings.keyspace)}, ${first.valueSize}-byte values)`,
+    headers: [
+      'appendonly',
+      'P',
+      'mnemo rps',
+      'redis rps',
+      'mnemo p50/p99 ms',
+      'redis p50/p99 ms',
+      'mnemo CPU µs/op',
+      'redis CPU µs/op',
+      'CPU mnemo/redis',
+    ],
+    align: 'lrrrrrrrr',
+    rows,
+    notes,
+  };
+}
+
+const LOAD_LABELS: Record<LoadFormat, string> = {
+  empty: 'nothing (empty start)',
+  RDB: 'RDB (SAVE)',
+  AOF: 'AOF, commands (aof-use-rdb-preamble no)',
+  'AOF+RDB': 'AOF, RDB preamble (aof-use-rdb-preamble yes)',
+};
+
+export function loadTimesTable(r: Results): Table | undefined {
+  const list = r.loadTimes;
+  if (list === undefined || list.length === 0) return undefined;
+  const rows: string[][] = [];
+  const notes: string[] = [];
+  const ok = (x: LoadTimeResult | undefined): x is LoadTimeResult => x !== undefined && x.error === undefined;
+  const secs = (ms: number | undefined) => (ms === undefined ? '-' : `${fixed(ms / 1000, 3)} s`);
+  for (const format of Object.keys(LOAD_LABELS) as LoadFormat[]) {
+    const a = list.find((m) => m.format === format && m.server === 'mnemo');
+    const b = list.find((m) => m.format === format && m.server === 'redis');
+    if (a === undefined && b === undefined) continue;
+    const size = (x: LoadTimeResult | undefined) => (ok(x) && format !== 'empty' ? mib(x.fileBytes) : '-');
+    const ready = (x: LoadTimeResult | undefined) =>
+      x === undefined ? '-' : ok(x) ? secs(x.readyMs) : 'error';
+    const logged = (x: LoadTimeResult | undefined) => (ok(x) ? secs(x.loggedMs) : '-');
+    rows.push([
+      LOAD_LABELS[format],
+      size(a),
+      size(b),
+      ready(a),
+      ready(b),
+      ok(a) && ok(b) ? ratio(a.readyMs, b.readyMs) : '-',
+      logged(a),
+      logged(b),
+    ]);
+    for (const x of [a, b]) if (x?.error !== undefined) notes.push(`${x.server} ${format}: ${x.error}`);
+  }
+  const keys = list.find((m) => m.keys > 0)?.keys ?? 0;
+  notes.push(
+    'Each server takes the keys (pipelined SETs, appendonly yes, aof-use-rdb-preamble no), runs SAVE and BGREWRITEAOF (waiting for the rewrite to finish) and is stopped; then it is restarted on the same directory with appendonly no (loads dump.rdb), with appendonly yes (loads the commands AOF; CONFIG SET aof-use-rdb-preamble yes and BGREWRITEAOF follow) and again (loads the RDB-preamble AOF).',
+    'Ready is from the spawn until DBSIZE answers with every key (the harness polls PING every 10 ms; the last key\'s value is checked), so it includes process start-up: the empty start is that floor. Logged is the server\'s own "DB loaded from disk" (RDB) or "DB loaded from append only file" (AOF) line. The AOF size is every file in appendonlydir.',
+  );
+  return {
+    title: `Restart: time to load ${int.format(keys)} keys (key:0000001 -> val1, ...) from RDB and from AOF`,
+    headers: [
+      'loaded from',
+      'mnemo file',
+      'redis file',
+      'mnemo ready',
+      'redis ready',
+      'ready mnemo/redis',
+      'mnemo logged',
+      'redis logged',
+    ],
+    align: 'lrrrrrrr',
+    rows,
+    notes,
+  };
+}
+
 export function memoryTable(r: Results): Table {
   const a = r.memory.find((m) => m.server === 'mnemo');
   const b = r.memory.find((m) => m.server === 'redis');
@@ -364,6 +490,43 @@ export function inProcessTable(r: Results): Table | undefined {
 }
 
 type OpsPerSecondLike = { set: number; get: number };
+
+export function collectionsTable(r: Results): Table | undefined {
+  const list = r.collections;
+  if (list === undefined || list.length === 0) return undefined;
+  const rows: string[][] = [];
+  for (const name of [...new Set(list.map((x) => x.scenario))]) {
+    const a = list.find((x) => x.scenario === name && x.server === 'mnemo');
+    const b = list.find((x) => x.scenario === name && x.server === 'redis');
+    if (a === undefined || b === undefined) continue;
+    rows.push([
+      name,
+      fixed(a.usedPerMember, 1),
+      fixed(b.usedPerMember, 1),
+      ratio(a.usedPerMember, b.usedPerMember),
+      fixed(a.rssPerMember, 1),
+      fixed(b.rssPerMember, 1),
+      ratio(a.rssPerMember, b.rssPerMember),
+    ]);
+  }
+  return {
+    title: 'Collections: bytes per member of big and small aggregates',
+    headers: [
+      'collection',
+      'mnemo used_memory',
+      'redis used_memory',
+      'mnemo/redis',
+      'mnemo RSS',
+      'redis RSS',
+      'mnemo/redis',
+    ],
+    align: 'lrrrrrr',
+    rows,
+    notes: [
+      'Each collection is loaded into a freshly started server of each kind (10 members per command, pipelined); the figures are the growth of INFO used_memory and of RSS divided by the members. The small hashes are user records of 10 short fields (listpack in Redis, packed strings in mnemo).',
+    ],
+  };
+}
 
 export function scaleTable(r: Results): Table | undefined {
   const list = r.scale;
@@ -616,8 +779,11 @@ export function tables(r: Results): Table[] {
     pubsubTable(r),
     r.memory.length > 0 ? memoryTable(r) : undefined,
     scaleTable(r),
+    collectionsTable(r),
     pausesTable(r),
     persistenceTable(r),
+    aofWritesTable(r),
+    loadTimesTable(r),
     evictionTable(r),
     inProcessTable(r),
     profileTable(r),
@@ -656,7 +822,7 @@ npm run bench               # full run, under ~10 minutes; rewrites the results 
 npm run bench -- --quick    # smaller run (under 2 minutes); results to the terminal and .bench-out/ only
 npm run bench -- --profile  # also profile mnemo with node --cpu-prof and list its hottest functions
 npm run bench -- --tests SET,GET,LRANGE_100 --sizes 3,1024   # other tests / value sizes (see bench/plan.ts)
-npm run bench -- --only pubsub   # one part: throughput, pubsub, memory, scale, pauses, persistence, eviction or inprocess
+npm run bench -- --only pubsub   # one part: throughput, pubsub, memory, collections, scale, pauses, persistence, eviction or inprocess
 \`\`\`
 
 Both servers are started by the harness on free ports on 127.0.0.1 with no persistence

@@ -4,14 +4,15 @@
  * alternate between the servers), pub/sub fan-out (deliveries per second and server CPU per
  * delivered message with 1, 100 and 1,000 subscribers), memory per key after loading N keys
  * into a fresh server of each kind, scale (load time and memory at 1M to 20M keys, 50M on
- * request), pauses (latency and server stalls under a steady load with 10M keys), background
- * persistence, eviction, and MemoryStore against a Map and other in-process caches. Prints
- * the tables, writes the raw results to .bench-out/results.json and (full runs) the tables to
+ * request), pauses (latency and server stalls under a steady load with 10M keys), persistence
+ * (background save stalls, SET cost under each AOF fsync policy, restart load times from RDB
+ * and AOF), eviction, and MemoryStore against a Map and other in-process caches. Prints the
+ * tables, writes the raw results to .bench-out/results.json and (full runs) the tables to
  * docs/benchmarks.md and a chart to docs/bench-chart.svg. Whatever happens (error, Ctrl-C,
  * SIGTERM), every child process is killed before exit.
  *
  * Options: --quick, --tests A,B, --sizes 3,1024, --scale-steps 1000000,10000000,50000000,
- * --only throughput,pubsub,memory,scale,pauses,persistence,eviction,inprocess,
+ * --only throughput,pubsub,memory,collections,scale,pauses,persistence,eviction,inprocess,
  * --profile (mnemo under node --cpu-prof; top self-time functions), --docs / --no-docs.
  */
 
@@ -20,12 +21,23 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeChart } from './chart.js';
-import { RespClient } from './client.js';
+import { type CollectionResult, collectionScenarios, measureCollection } from './collections.js';
 import { type EvictionResult, evictionArgs, runEviction } from './eviction.js';
 import { runInProcess } from './inprocess.js';
-import { runRedisBenchmark } from './loadgen.js';
+import { type MeasureSettings, measureTest } from './loadgen.js';
 import { type PauseResult, runPauses } from './pauses.js';
-import { PERSISTENCE_ARGS, runStalls, type StallResult } from './persistence.js';
+import {
+  AOF_SETTINGS,
+  AOF_VALUE_SIZE,
+  type AofMeasurement,
+  aofArgs,
+  dataDir,
+  type LoadTimeResult,
+  PERSISTENCE_ARGS,
+  runLoadTimes,
+  runStalls,
+  type StallResult,
+} from './persistence.js';
 import {
   CATALOGUE,
   DEFAULT_TESTS,
@@ -37,9 +49,8 @@ import {
   type LoadTest,
   type Mode,
   QUICK,
-  withValue,
 } from './plan.js';
-import { cpuMicros, describeEnvironment } from './procstat.js';
+import { describeEnvironment } from './procstat.js';
 import { newestProfile, summariseProfile } from './profile.js';
 import { type FanoutResult, runFanout } from './pubsub.js';
 import {
@@ -65,6 +76,7 @@ const PARTS = [
   'throughput',
   'pubsub',
   'memory',
+  'collections',
   'scale',
   'pauses',
   'persistence',
@@ -145,67 +157,8 @@ async function timed<T>(part: Part, run: () => Promise<T>): Promise<T> {
   return out;
 }
 
-async function prepare(server: ServerProcess, test: LoadTest, size: number): Promise<string | undefined> {
-  if (test.prepare === undefined) return undefined;
-  const c = await RespClient.connect(server.port);
-  try {
-    for (const argv of test.prepare) {
-      try {
-        await c.call(...withValue(argv, size));
-      } catch (err) {
-        return `prepare: ${(err as Error).message}`;
-      }
-    }
-    return undefined;
-  } finally {
-    c.close();
-  }
-}
-
-async function measure(
-  server: ServerProcess,
-  test: LoadTest,
-  pipeline: number,
-  size: number,
-  requests: number,
-  mode: Mode,
-): Promise<Measurement> {
-  const base = { test: test.name, pipeline, valueSize: size, server: server.name, requests };
-  const prepError = await prepare(server, test, size);
-  if (prepError !== undefined) {
-    return {
-      ...base,
-      wallMs: 0,
-      cpuUs: 0,
-      cpuSysUs: 0,
-      cpuUsPerOp: Number.NaN,
-      cpuShare: 0,
-      error: prepError,
-    };
-  }
-  const cpu0 = cpuMicros(server.pid);
-  const t0 = performance.now();
-  const outcome = await runRedisBenchmark(test, {
-    port: server.port,
-    clients: mode.clients,
-    requests,
-    keyspace: mode.keyspace,
-    pipeline,
-    valueSize: size,
-    timeoutMs: mode.runTimeoutMs,
-  });
-  const wallMs = performance.now() - t0;
-  const cpu1 = cpuMicros(server.pid);
-  const cpuUs = cpu1.total - cpu0.total;
-  return {
-    ...base,
-    wallMs,
-    cpuUs,
-    cpuSysUs: cpu1.sys - cpu0.sys,
-    cpuUsPerOp: cpuUs / requests,
-    cpuShare: cpuUs / (wallMs * 1000),
-    ...(outcome.row !== undefined ? { row: outcome.row } : { error: outcome.error }),
-  };
+function measureSettings(mode: Mode): MeasureSettings {
+  return { clients: mode.clients, keyspace: mode.keyspace, timeoutMs: mode.runTimeoutMs };
 }
 
 function describe(m: Measurement): string {
@@ -233,7 +186,7 @@ async function throughput(opts: Options, results: Results, started: ServerProces
           // Alternate who goes first so that neither server always runs on a warmer machine.
           const order = turn++ % 2 === 0 ? [mnemo, redis] : [redis, mnemo];
           for (const server of order) {
-            const m = await measure(server, test, pipeline, size, requests, opts.mode);
+            const m = await measureTest(server, test, pipeline, size, requests, measureSettings(opts.mode));
             results.throughput.push(m);
             done++;
             progress(
@@ -310,6 +263,27 @@ async function memory(opts: Options, results: Results, started: ServerProcess[])
   }
 }
 
+/** Bytes per member of big and small aggregates: a fresh server of each kind per collection. */
+async function collections(opts: Options, results: Results, started: ServerProcess[]): Promise<void> {
+  const list: CollectionResult[] = [];
+  results.collections = list;
+  for (const sc of collectionScenarios(opts.mode.memoryKeys)) {
+    for (const start of [() => startMnemo(LOG_DIR, SERVER_SCRIPT), () => startRedis(LOG_DIR)]) {
+      const server = await start();
+      started.push(server);
+      try {
+        const m = await measureCollection(server, sc);
+        list.push(m);
+        progress(
+          `collections ${server.name.padEnd(5)} ${sc.name}: ${m.usedPerMember.toFixed(1)} B/member used_memory, ${m.rssPerMember.toFixed(1)} B/member RSS, loaded in ${(m.loadMs / 1000).toFixed(2)} s`,
+        );
+      } finally {
+        await server.stop();
+      }
+    }
+  }
+}
+
 /**
  * Load time and memory per key at each of the mode's key counts, one server at a time (50M keys
  * take gigabytes in each). A server that fails part-way keeps the steps it reached.
@@ -370,7 +344,11 @@ async function pauses(opts: Options, results: Results, started: ServerProcess[])
   }
 }
 
-/** BGSAVE and BGREWRITEAOF with the memory test's keys loaded: stalls and extra memory. */
+/**
+ * The persistence part: BGSAVE and BGREWRITEAOF with the memory test's keys loaded (stalls and
+ * extra memory), SET throughput and CPU per request with appendonly no / everysec / always, and
+ * the time a restart takes to load the mode's restartKeys from RDB and from AOF.
+ */
 async function persistence(opts: Options, results: Results, started: ServerProcess[]): Promise<void> {
   const list: StallResult[] = [];
   results.persistence = list;
@@ -391,6 +369,72 @@ async function persistence(opts: Options, results: Results, started: ServerProce
     } finally {
       await server.stop();
     }
+  }
+  await aofWrites(opts, results, started);
+  await loadTimes(opts, results, started);
+}
+
+/** redis-benchmark SET on both servers under each AOF setting, tests alternating as in throughput. */
+async function aofWrites(opts: Options, results: Results, started: ServerProcess[]): Promise<void> {
+  const list: AofMeasurement[] = [];
+  results.aofWrites = list;
+  const set = CATALOGUE.find((t) => t.name === 'SET');
+  if (set === undefined) throw new Error('no SET test in the catalogue');
+  let turn = 0;
+  for (const aof of AOF_SETTINGS) {
+    // A fresh server pair and directories per setting: each AOF starts empty.
+    const dirs = [dataDir('aof-mnemo'), dataDir('aof-redis')] as const;
+    try {
+      const mnemo = await startMnemo(LOG_DIR, SERVER_SCRIPT, { extraArgs: aofArgs(aof, dirs[0].path) });
+      started.push(mnemo);
+      const redis = await startRedis(LOG_DIR, aofArgs(aof, dirs[1].path));
+      started.push(redis);
+      try {
+        for (const [pipeline, requests] of opts.mode.requests) {
+          const order = turn++ % 2 === 0 ? [mnemo, redis] : [redis, mnemo];
+          for (const server of order) {
+            const m = await measureTest(
+              server,
+              set,
+              pipeline,
+              AOF_VALUE_SIZE,
+              requests,
+              measureSettings(opts.mode),
+            );
+            list.push({ ...m, aof });
+            progress(`aof ${`${aof} SET P${pipeline}`.padEnd(17)} ${server.name.padEnd(5)} ${describe(m)}`);
+          }
+        }
+      } finally {
+        await Promise.all([mnemo.stop(), redis.stop()]);
+      }
+    } finally {
+      for (const d of dirs) d.remove();
+    }
+  }
+}
+
+/** Restart times from RDB and AOF files holding the mode's restartKeys, one server at a time. */
+async function loadTimes(opts: Options, results: Results, started: ServerProcess[]): Promise<void> {
+  const list: LoadTimeResult[] = [];
+  results.loadTimes = list;
+  const keep = (s: ServerProcess) => {
+    started.push(s);
+    return s;
+  };
+  const starters = [
+    async (args: readonly string[]) => keep(await startMnemo(LOG_DIR, SERVER_SCRIPT, { extraArgs: args })),
+    async (args: readonly string[]) => keep(await startRedis(LOG_DIR, args)),
+  ];
+  for (const start of starters) {
+    const got = await runLoadTimes(start, opts.mode.restartKeys, (m) =>
+      progress(
+        m.error !== undefined
+          ? `restart ${m.format.padEnd(8)} ${m.server.padEnd(5)} error: ${m.error}`
+          : `restart ${m.format.padEnd(8)} ${m.server.padEnd(5)} ${m.keys} keys, ${(m.fileBytes / 1048576).toFixed(1)} MiB: ready in ${(m.readyMs / 1000).toFixed(3)} s (first PONG ${(m.startMs / 1000).toFixed(3)} s, server logged ${m.loggedMs !== undefined ? `${(m.loggedMs / 1000).toFixed(3)} s` : '-'})`,
+      ),
+    );
+    list.push(...got);
   }
 }
 
@@ -470,9 +514,10 @@ async function main(): Promise<void> {
     if (opts.parts.has('throughput')) await throughput(opts, results, started);
     if (opts.parts.has('pubsub')) await pubsub(opts, results, started);
     if (opts.parts.has('memory')) await memory(opts, results, started);
+    if (opts.parts.has('collections')) await timed('collections', () => collections(opts, results, started));
     if (opts.parts.has('scale')) await timed('scale', () => scale(opts, results, started));
     if (opts.parts.has('pauses')) await timed('pauses', () => pauses(opts, results, started));
-    if (opts.parts.has('persistence')) await persistence(opts, results, started);
+    if (opts.parts.has('persistence')) await timed('persistence', () => persistence(opts, results, started));
     if (opts.parts.has('eviction')) await eviction(opts, results, started);
     if (opts.parts.has('inprocess')) {
       results.inProcess = await timed('inprocess', () => runInProcess(opts.mode.inProcessOps));

@@ -1,13 +1,14 @@
 /**
  * Child processes of the benchmark: starts mnemo-server and redis-server the same way (own
- * process, 127.0.0.1, a free port, no persistence, output to a log file under .bench-out),
- * waits until each answers PING, and stops them. Every child the harness spawns (servers and
+ * process, 127.0.0.1, a free port, no persistence, output to a log file under .bench-out, a
+ * private temporary working directory removed when it stops), waits until each answers PING
+ * (recording how long start-up took), and stops them. Every child the harness spawns (servers and
  * redis-benchmark runs) is tracked here so that killAllSync() can end them from an 'exit' or
  * signal handler, whatever state the run is in.
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,10 @@ export interface ServerProcess {
   port: number;
   pid: number;
   logPath: string;
+  /** performance.now() just before the spawn (restart timings count from here). */
+  spawnedAt: number;
+  /** From the spawn until the first PONG: start-up, including loading a data file. */
+  startMs: number;
   /** SIGTERM, then SIGKILL if it has not exited within the grace period. */
   stop(): Promise<void>;
 }
@@ -87,7 +92,8 @@ function tail(path: string): string {
 }
 
 async function waitReady(child: ChildProcess, port: number, logPath: string, label: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
+  // Long enough for a restart that loads a million-key data file on a busy machine.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (exited(child)) {
       throw new Error(`${label} exited during start-up (code ${child.exitCode}):\n${tail(logPath)}`);
@@ -104,7 +110,8 @@ async function waitReady(child: ChildProcess, port: number, logPath: string, lab
       // not listening yet
     }
     if (Date.now() > deadline) throw new Error(`${label} did not answer PING on port ${port}`);
-    await new Promise((r) => setTimeout(r, 50));
+    // Short, so that the start-up time of a restart (bench/persistence.ts) is not rounded up by much.
+    await new Promise((r) => setTimeout(r, 10));
   }
 }
 
@@ -119,9 +126,11 @@ async function launch(
   const logPath = join(outDir, `${name}-${port}.log`);
   const fd = openSync(logPath, 'w');
   let child: ChildProcess;
+  let spawnedAt = 0;
+  // A private working directory: neither server may load or leave a dump file elsewhere.
+  const cwd = mkdtempSync(join(tmpdir(), `bench-${name}-`));
   try {
-    // A private working directory: neither server may load or leave a dump file elsewhere.
-    const cwd = mkdtempSync(join(tmpdir(), `bench-${name}-`));
+    spawnedAt = performance.now();
     child = spawn(cmd, args(port), { stdio: ['ignore', fd, fd], cwd });
   } finally {
     closeSync(fd); // the child holds its own copy
@@ -137,17 +146,23 @@ async function launch(
     port,
     pid: child.pid!,
     logPath,
+    spawnedAt,
+    startMs: 0,
     async stop() {
-      if (exited(child)) return;
-      child.kill('SIGTERM');
-      if (!(await waitExit(child, graceMs))) {
-        child.kill('SIGKILL');
-        await waitExit(child, 5_000);
+      if (!exited(child)) {
+        child.kill('SIGTERM');
+        if (!(await waitExit(child, graceMs))) {
+          child.kill('SIGKILL');
+          await waitExit(child, 5_000);
+        }
       }
+      // Whatever the server wrote there (an AOF of a million keys, say) is not kept.
+      if (exited(child)) rmSync(cwd, { recursive: true, force: true });
     },
   };
   try {
     await waitReady(child, port, logPath, name);
+    proc.startMs = performance.now() - spawnedAt;
   } catch (err) {
     child.kill('SIGKILL');
     throw err;

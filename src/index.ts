@@ -16,7 +16,13 @@ import { allCommands } from './families/index.js';
 import type { PersistenceLogger } from './persistence/log.js';
 import { Persistence } from './persistence/manager.js';
 import { ReplyError } from './protocol/reply.js';
-import { type BulkDecoding, decodeBulk, type ReplyValue, ValueWriter } from './protocol/value-writer.js';
+import {
+  type BulkDecoding,
+  decodeBulk,
+  isAscii,
+  type ReplyValue,
+  ValueWriter,
+} from './protocol/value-writer.js';
 
 export type { Clock } from './engine/clock.js';
 export { ManualClock, systemClock } from './engine/clock.js';
@@ -134,8 +140,6 @@ export interface StoreMetrics {
   memory: { usedBytes: number; rssBytes: number };
 }
 
-const NON_ASCII = /[^\x00-\x7f]/;
-
 /** A score as an argument: String(-0) would lose the sign. */
 function scoreArg(n: number): Arg {
   return Object.is(n, -0) ? '-0' : n;
@@ -143,7 +147,7 @@ function scoreArg(n: number): Arg {
 
 /** The engine's binary-string form of an argument. */
 export function toBinary(a: Arg): string {
-  if (typeof a === 'string') return NON_ASCII.test(a) ? Buffer.from(a, 'utf8').latin1Slice() : a;
+  if (typeof a === 'string') return isAscii(a) ? a : Buffer.from(a, 'utf8').latin1Slice();
   if (typeof a === 'number' || typeof a === 'bigint') return String(a);
   return a.latin1Slice(0, a.length);
 }
@@ -293,9 +297,10 @@ export class MemoryStore {
   private exec(decoding: BulkDecoding, argv: string[]): ReplyValue {
     const w = this.writer;
     w.decoding = decoding;
-    this.client.lastInteraction = this.instance.ks.clock.now();
     const cmd = this.cached(argv);
     if (cmd !== null) dispatchResolved(this.client, cmd, argv);
+    // The command's own clock snapshot: no extra clock read per library call.
+    this.client.lastInteraction = this.instance.ks.now;
     // The AOF's reply gate, unable to wait: with appendfsync always the write is on disk before
     // command() returns; everysec and no write at the end of this event-loop turn, as Redis does.
     const aofGate = this.instance.beforeReplies;

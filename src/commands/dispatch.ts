@@ -233,8 +233,8 @@ function mustWait(c: Client, cmd: Command): boolean {
 /** Runs a resolved command (Redis's call()). */
 export function call(c: Client, cmd: Command, argv: string[]): void {
   const inst = c.inst;
-  inst.ks.tick();
   const start = performance.now();
+  inst.ks.tick(start);
   const mark = c.reply.mark();
   const previous = inst.currentClient;
   inst.currentClient = c;

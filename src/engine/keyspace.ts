@@ -73,8 +73,10 @@ export class Keyspace {
     this.now = clock.now();
   }
 
-  tick(): number {
-    this.now = this.clock.now();
+  /** Takes the time commands run at; `monotonic` is a performance.now() reading just taken. */
+  tick(monotonic?: number): number {
+    const clock = this.clock;
+    this.now = monotonic !== undefined && clock.at !== undefined ? clock.at(monotonic) : clock.now();
     return this.now;
   }
 

@@ -29,10 +29,21 @@ interface Frame {
 
 const NON_ASCII = /[^\x00-\x7f]/;
 
+/**
+ * Whether every char of `s` is below 0x80. Short strings (most keys and values) are checked
+ * with a loop, which costs less than a RegExp call; long ones with the RegExp.
+ */
+export function isAscii(s: string): boolean {
+  const n = s.length;
+  if (n > 32) return !NON_ASCII.test(s);
+  for (let i = 0; i < n; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
 export function decodeBulk(s: string, decoding: BulkDecoding): string | Buffer {
   if (decoding === 'binary') return s;
   if (decoding === 'buffer') return Buffer.from(s, 'latin1');
-  return NON_ASCII.test(s) ? Buffer.from(s, 'latin1').toString('utf8') : s;
+  return isAscii(s) ? s : Buffer.from(s, 'latin1').toString('utf8');
 }
 
 export class ValueWriter implements Reply {
@@ -48,7 +59,8 @@ export class ValueWriter implements Reply {
     const r = this.result;
     this.result = undefined;
     this.done = false;
-    this.stack.length = 0;
+    // Normally already empty; writing `length` is not free even then.
+    if (this.stack.length !== 0) this.stack.length = 0;
     return r === undefined ? null : r;
   }
 
@@ -59,7 +71,7 @@ export class ValueWriter implements Reply {
   private add(v: ReplyValue): void {
     let value = v;
     for (;;) {
-      const top = this.stack[this.stack.length - 1];
+      const top = this.top();
       if (top === undefined) {
         this.result = value;
         this.done = true;
@@ -82,15 +94,21 @@ export class ValueWriter implements Reply {
 
   private markItems = 0;
 
+  /** The innermost open aggregate; never reads index -1 (a slow named-property lookup in V8). */
+  private top(): Frame | undefined {
+    const n = this.stack.length;
+    return n === 0 ? undefined : this.stack[n - 1];
+  }
+
   mark(): number {
-    const top = this.stack[this.stack.length - 1];
+    const top = this.top();
     this.markItems = top === undefined ? 0 : top.items.length;
     return this.stack.length;
   }
 
   rollback(mark: number): void {
     this.stack.length = Math.min(this.stack.length, mark);
-    const top = this.stack[this.stack.length - 1];
+    const top = this.top();
     if (top !== undefined) top.items.length = Math.min(top.items.length, this.markItems);
     if (mark === 0) {
       this.result = undefined;

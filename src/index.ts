@@ -252,7 +252,11 @@ export class MemoryStore {
       ...(options.clock ? { clock: options.clock } : {}),
     });
     if (given.has('dir')) {
-      const p = new Persistence(this.instance, this.warnings);
+      const p = new Persistence(this.instance, this.warnings, (message) => {
+        throw new Error(
+          `MemoryStore: ${message}; the change is in memory but not on disk, and writes are refused until the AOF can be written`,
+        );
+      });
       try {
         p.loadAtStartup();
       } catch (err) {
@@ -303,9 +307,10 @@ export class MemoryStore {
     this.client.lastInteraction = this.instance.ks.now;
     // The AOF's reply gate, unable to wait: with appendfsync always the write is on disk before
     // command() returns; everysec and no write at the end of this event-loop turn, as Redis does.
-    const aofGate = this.instance.beforeReplies;
-    if (aofGate !== null && this.instance.config.string('appendfsync') === 'always') aofGate(null);
     const r = w.takeResult();
+    const aofGate = this.instance.beforeReplies;
+    // Throws when the write fails (AofHost.fatal): the command ran, its change is not on disk.
+    if (aofGate !== null && this.instance.config.string('appendfsync') === 'always') aofGate(null);
     if (r instanceof ReplyError) throw r;
     return r;
   }

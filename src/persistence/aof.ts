@@ -51,6 +51,12 @@ export interface AofHost {
   bgsaveRunning(): boolean;
   rdbSaveOptions(): SaveOptions;
   rdbLoadLimits(): RdbLoadLimits & { verifyChecksum?: boolean };
+  /**
+   * What to do when `appendfsync always` cannot keep its promise (a write or fsync failed).
+   * Unset, the process exits as redis-server does; a library store throws instead, and its writes
+   * are then refused with -MISCONF until the AOF can be written again.
+   */
+  fatal?: (message: string) => never;
 }
 
 /** AOF_WRITE_LOG_ERROR_RATE: seconds between two logs of the same write error. */
@@ -333,7 +339,9 @@ export class AppendOnlyFile implements PropagationTarget {
     if (this.pending.length === 0) {
       return policy === 'always' && this.lastIncrFsyncOffset !== this.lastIncrSize && !this.fsyncSkipped();
     }
-    if (!this.lastWriteOk && policy !== 'always') return false;
+    // After a failed write, `always` keeps retrying before each reply (the server exits on the
+    // failure anyway); a library store retries from the cron, as everysec does.
+    if (!this.lastWriteOk && (policy !== 'always' || this.host.fatal !== undefined)) return false;
     if (
       policy === 'everysec' &&
       this.fsyncsInFlight > 0 &&
@@ -422,7 +430,11 @@ export class AppendOnlyFile implements PropagationTarget {
       }
       this.lastWriteError = 'No space left on device';
     }
-    if (policy === 'always') {
+    const fatal = this.host.fatal;
+    // Only the failure that ends a run of good writes is the caller's to hear: the retries (from
+    // the cron, once a second) must not throw into a timer.
+    const first = this.lastWriteOk;
+    if (policy === 'always' && fatal === undefined) {
       // Replies of reads and writes may already be out, and the change cannot be undone: the
       // promise that acknowledged writes are on disk can only be kept by stopping.
       this.log.warning(
@@ -436,6 +448,9 @@ export class AppendOnlyFile implements PropagationTarget {
       this.lastIncrSize += written;
       this.pending = this.pending.slice(written);
     }
+    if (policy === 'always' && fatal !== undefined && first) {
+      fatal(`Error writing to the AOF file: ${this.lastWriteError}`);
+    }
   }
 
   private tryFsync(policy: string, now: number): void {
@@ -444,6 +459,14 @@ export class AppendOnlyFile implements PropagationTarget {
       try {
         fdatasyncSync(this.fd);
       } catch (err) {
+        const fatal = this.host.fatal;
+        if (fatal !== undefined) {
+          const first = this.bioFsyncOk;
+          this.bioFsyncOk = false;
+          this.lastWriteError = errnoText(err);
+          if (first) fatal(`Error fsyncing the AOF file: ${this.lastWriteError}`);
+          return;
+        }
         this.log.warning(
           `Can't persist AOF for fsync error when the AOF fsync policy is 'always': ${(err as Error).message}. Exiting...`,
         );

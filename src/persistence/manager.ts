@@ -37,6 +37,8 @@ export class Persistence implements PersistenceHooks {
   constructor(
     private readonly inst: Instance,
     private readonly log: Logger,
+    /** See AofHost.fatal: a library store throws where the server exits. */
+    fatal?: (message: string) => never,
   ) {
     inst.persistence = this;
     inst.cronHooks.push(() => this.cron());
@@ -46,6 +48,7 @@ export class Persistence implements PersistenceHooks {
       bgsaveRunning: () => this.bg !== null,
       rdbSaveOptions: () => this.saveOptions(),
       rdbLoadLimits: () => this.loadLimits(),
+      ...(fatal !== undefined ? { fatal } : {}),
     });
     // updateAppendonly: CONFIG SET appendonly starts (with a rewrite) or stops the AOF.
     inst.config.addValidator('appendonly', (v) => {

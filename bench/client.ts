@@ -161,20 +161,22 @@ export interface LoadRange {
 }
 
 /**
- * Writes `count` SETs (keys `first`..`first + count - 1`) through one connection, keeping up to
- * `window` replies outstanding so both servers see the same deep pipeline. Every reply must be
- * +OK (5 bytes); the first anything-else rejects with its text. Resolves with the wall time in
- * milliseconds.
+ * Writes `total` commands through one connection, `batch` at a time as built by
+ * `build(from, n)`, keeping up to four batches of replies outstanding so both servers see the
+ * same deep pipeline. Every reply must be one line starting with `replyByte` (+ for OK, : for an
+ * integer); the first anything-else rejects with its text. Resolves with the wall time in ms.
  */
-export function loadKeys(port: number, count: number, range: LoadRange = {}): Promise<number> {
-  const first = range.first ?? 1;
-  const width = range.width ?? loadKeyWidth(first + count - 1);
-  const host = range.host ?? '127.0.0.1';
-  const batch = 10_000;
+export function pipelineLoad(
+  port: number,
+  total: number,
+  build: (from: number, n: number) => Buffer,
+  options: { replyByte: number; batch: number; host?: string; what: string },
+): Promise<number> {
+  const { replyByte, batch, what } = options;
   const window = 4 * batch;
-  if (count <= 0) return Promise.resolve(0);
+  if (total <= 0) return Promise.resolve(0);
   return new Promise((resolve, reject) => {
-    const socket = connect({ port, host });
+    const socket = connect({ port, host: options.host ?? '127.0.0.1' });
     let sent = 0;
     let acked = 0;
     let atLineStart = true;
@@ -187,33 +189,43 @@ export function loadKeys(port: number, count: number, range: LoadRange = {}): Pr
       reject(err);
     };
     const sendMore = () => {
-      while (sent < count && sent - acked < window) {
-        const n = Math.min(batch, count - sent);
-        socket.write(buildSetBatch(first + sent, n, width));
+      while (sent < total && sent - acked < window) {
+        const n = Math.min(batch, total - sent);
+        socket.write(build(sent, n));
         sent += n;
       }
     };
     socket.on('connect', sendMore);
     socket.on('error', fail);
-    socket.on('close', () => fail(new Error(`connection closed after ${acked} of ${count} replies`)));
+    socket.on('close', () => fail(new Error(`connection closed after ${acked} of ${total} replies`)));
     socket.on('data', (chunk: Buffer) => {
       for (let i = 0; i < chunk.length; i++) {
         const b = chunk[i]!;
-        if (atLineStart && b !== 0x2b) {
-          fail(new Error(`SET #${acked + 1} answered: ${chunk.toString('latin1', i, i + 120).trim()}`));
+        if (atLineStart && b !== replyByte) {
+          fail(new Error(`${what} #${acked + 1} answered: ${chunk.toString('latin1', i, i + 120).trim()}`));
           return;
         }
         atLineStart = b === 0x0a;
         if (atLineStart) acked++;
       }
-      if (acked === count) {
+      if (acked === total) {
         done = true;
         const ms = performance.now() - start;
         socket.destroy();
         resolve(ms);
-      } else {
-        sendMore();
-      }
+      } else sendMore();
     });
+  });
+}
+
+/** Writes `count` SETs (keys `first`..`first + count - 1`): the memory and scale parts' load. */
+export function loadKeys(port: number, count: number, range: LoadRange = {}): Promise<number> {
+  const first = range.first ?? 1;
+  const width = range.width ?? loadKeyWidth(first + count - 1);
+  return pipelineLoad(port, count, (from, n) => buildSetBatch(first + from, n, width), {
+    replyByte: 0x2b,
+    batch: 10_000,
+    what: 'SET',
+    ...(range.host !== undefined ? { host: range.host } : {}),
   });
 }

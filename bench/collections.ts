@@ -11,8 +11,7 @@
  * not returned yet, which is part of what the process really costs.
  */
 
-import { connect } from 'node:net';
-import { encodeCommand, RespClient } from './client.js';
+import { encodeCommand, pipelineLoad, RespClient } from './client.js';
 import { rssBytes } from './procstat.js';
 import type { ServerName, ServerProcess } from './servers.js';
 
@@ -109,56 +108,14 @@ export function collectionScenarios(n: number): CollectionScenario[] {
   ];
 }
 
-/**
- * Sends `total` commands made by `make(i)` through one connection, keeping a deep pipeline, and
- * checks that no reply is an error. Resolves with the wall time in ms.
- */
+/** Sends `total` commands made by `make(i)` through one deep pipeline; each reply an integer. */
 function pipeline(port: number, total: number, make: (i: number) => string[]): Promise<number> {
-  const batch = 2_000;
-  const window = 4 * batch;
-  return new Promise((resolve, reject) => {
-    const socket = connect({ port, host: '127.0.0.1' });
-    let sent = 0;
-    let acked = 0;
-    let atLineStart = true;
-    let done = false;
-    const start = performance.now();
-    const fail = (err: Error) => {
-      if (done) return;
-      done = true;
-      socket.destroy();
-      reject(err);
-    };
-    const sendMore = () => {
-      while (sent < total && sent - acked < window) {
-        const end = Math.min(total, sent + batch);
-        const parts: Buffer[] = [];
-        for (let i = sent; i < end; i++) parts.push(encodeCommand(make(i)));
-        socket.write(Buffer.concat(parts));
-        sent = end;
-      }
-    };
-    socket.on('connect', sendMore);
-    socket.on('error', fail);
-    socket.on('close', () => fail(new Error(`connection closed after ${acked} of ${total} replies`)));
-    // Every reply of these commands is one line (an integer); anything else is a failure.
-    socket.on('data', (chunk: Buffer) => {
-      for (let i = 0; i < chunk.length; i++) {
-        const b = chunk[i]!;
-        if (atLineStart && b !== 0x3a) {
-          fail(new Error(`command #${acked + 1} answered: ${chunk.toString('latin1', i, i + 120).trim()}`));
-          return;
-        }
-        atLineStart = b === 0x0a;
-        if (atLineStart) acked++;
-      }
-      if (acked === total) {
-        done = true;
-        socket.destroy();
-        resolve(performance.now() - start);
-      } else sendMore();
-    });
-  });
+  const build = (from: number, n: number) => {
+    const parts: Buffer[] = [];
+    for (let i = from; i < from + n; i++) parts.push(encodeCommand(make(i)));
+    return Buffer.concat(parts);
+  };
+  return pipelineLoad(port, total, build, { replyByte: 0x3a, batch: 2_000, what: 'command' });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

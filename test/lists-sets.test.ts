@@ -16,7 +16,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ListValue } from '../src/engine/values/list.js';
+import { ListValue, setListChunkSize } from '../src/engine/values/list.js';
 import { MemoryStore, ReplyError, type ReplyValue } from '../src/index.js';
 import { type MnemoInProcess, startMnemo } from './helpers/mnemo.js';
 import { RawClient, showRaw } from './helpers/raw-client.js';
@@ -83,17 +83,18 @@ const NOT_INT = 'ERR value is not an integer or out of range';
 // The deque against a model
 
 describe('ListValue edits (LINSERT, LREM, LTRIM paths) against an array model', () => {
-  it('insertAt, removeMatches, dropFront/dropBack and setAt agree with Array operations', () => {
-    let seed = 12345;
+  function modelRun(steps: number, seed0: number): void {
+    let seed = seed0;
     const rnd = (n: number): number => {
       seed = (seed * 1103515245 + 12345) >>> 0;
       return seed % n;
     };
     const list = new ListValue();
     let model: string[] = [];
-    for (let step = 0; step < 20_000; step++) {
-      const op = rnd(10);
-      const v = String.fromCharCode(97 + rnd(4));
+    for (let step = 0; step < steps; step++) {
+      const op = rnd(13);
+      // Mostly short elements, now and then one past the one-byte length prefix.
+      const v = rnd(50) === 0 ? 'z'.repeat(240 + rnd(300)) : String.fromCharCode(97 + rnd(4));
       if (op < 3) {
         const i = rnd(model.length + 1);
         list.insertAt(i, v);
@@ -126,6 +127,15 @@ describe('ListValue edits (LINSERT, LREM, LTRIM paths) against an array model', 
         model[i] = v;
       } else if (op === 8 && model.length > 0) {
         assert.equal(list.popBack(), model.pop());
+      } else if (op === 9 && model.length > 0) {
+        assert.equal(list.popFront(), model.shift());
+      } else if (op === 10 && model.length > 0) {
+        // Reads in order from a random point, forwards or backwards, then one at random.
+        const from = rnd(model.length);
+        for (let i = from; i < Math.min(model.length, from + 20); i++) assert.equal(list.at(i), model[i]);
+        for (let i = from; i >= Math.max(0, from - 20); i--) assert.equal(list.at(i), model[i]);
+        const r = rnd(model.length);
+        assert.equal(list.at(r), model[r]);
       } else {
         list.pushBack(v);
         model.push(v);
@@ -134,20 +144,43 @@ describe('ListValue edits (LINSERT, LREM, LTRIM paths) against an array model', 
       assert.equal(list.length, model.length);
     }
     assert.deepEqual(list.toArray(), model);
+    assert.deepEqual(list.clone().toArray(), model);
+  }
+
+  it('insertAt, removeMatches, dropFront/dropBack, setAt, pops and reads agree with Array operations', () => {
+    modelRun(20_000, 12345);
   });
 
-  it('shrinks its ring after a large trim, and removeMatches compacts wrapped rings', () => {
+  it('the same with chunks of 2 elements, so short lists go through every packed path', () => {
+    setListChunkSize(2);
+    try {
+      modelRun(20_000, 777);
+      modelRun(5_000, 4242);
+    } finally {
+      setListChunkSize(128);
+    }
+  });
+
+  it('packs the middle of a long list and unpacks it as the ends are consumed', () => {
     const list = new ListValue();
-    for (let i = 0; i < 5000; i++) list.pushBack(String(i % 3));
+    for (let i = 0; i < 5000; i++) list.pushBack(`element:${i}`);
+    assert.ok(list.chunkCount >= 30, `${list.chunkCount} chunks`);
+    assert.ok(list.looseCount <= 256, `${list.looseCount} loose elements`);
+    assert.equal(list.at(2500), 'element:2500');
     list.dropFront(4990);
     assert.equal(list.length, 10);
-    assert.ok((list as unknown as { mask: number }).mask + 1 <= 64, 'ring kept its size after LTRIM');
-    // A ring that wraps around its end: push at the front so head sits near the top.
+    assert.equal(list.chunkCount, 0);
+    assert.deepEqual(
+      list.toArray(),
+      Array.from({ length: 10 }, (_, i) => `element:${4990 + i}`),
+    );
+    // Pushed at the front, then popped from the back: the front half moves over.
     const w = new ListValue();
-    for (let i = 0; i < 6; i++) w.pushBack(`x${i}`);
-    for (let i = 0; i < 6; i++) w.pushFront(i % 2 === 0 ? 'k' : `y${i}`);
-    assert.equal(w.removeMatches('k', 0, true), 3);
-    assert.deepEqual(w.toArray(), ['y5', 'y3', 'y1', 'x0', 'x1', 'x2', 'x3', 'x4', 'x5']);
+    for (let i = 0; i < 1000; i++) w.pushFront(`f${i}`);
+    assert.equal(w.popBack(), 'f0');
+    assert.equal(w.at(0), 'f999');
+    assert.equal(w.removeMatches('f500', 0, true), 1);
+    assert.equal(w.length, 998);
   });
 });
 

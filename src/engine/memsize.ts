@@ -92,9 +92,6 @@ interface TableLayout {
   next: Int32Array;
   buckets: Int32Array;
 }
-interface ListLayout {
-  mask: number;
-}
 interface HashLayout {
   packed: string;
   table: { size: number; keys: string[]; vals: string[] } | null;
@@ -156,9 +153,20 @@ function elements(owner: object, n: number, bytes: (i: number) => number): numbe
 }
 
 function listBytes(v: ListValue): number {
-  const cap = (v as unknown as ListLayout).mask + 1;
-  // ListValue: snap, items, head, mask, length; items is a preallocated (holey) array.
-  return OBJECT + 5 * 8 + JS_ARRAY + 8 * cap + elements(v, v.length, (i) => stringBytes(v.at(i)));
+  const loose = v.looseCount;
+  const chunks = v.chunkCount;
+  // ListValue: snap, front, chunks, counts, back, length, packedChars, cached, cachedStart,
+  // cachedItems; four arrays (two of loose elements, two per chunk); each chunk one string
+  // (a 16-byte header, its characters, rounded to 8).
+  return (
+    OBJECT +
+    10 * 8 +
+    4 * JS_ARRAY +
+    8 * (loose + 2 * chunks) +
+    v.packedChars +
+    chunks * (16 + 7) +
+    elements(v, loose, (i) => stringBytes(v.looseAt(i)))
+  );
 }
 
 function setBytes(v: SetValue): number {

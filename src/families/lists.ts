@@ -24,7 +24,7 @@ function pushGeneric(c: Client, argv: string[], head: boolean, xx: boolean): voi
       c.reply.int(0);
       return;
     }
-    list = new ListValue(argv.length - 2);
+    list = new ListValue();
     c.db.add(key, list);
   }
   for (let j = 2; j < argv.length; j++) {

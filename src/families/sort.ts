@@ -437,7 +437,7 @@ function sortGeneric(c: Client, argv: string[], readonly: boolean): void {
     }
     return;
   }
-  const list = new ListValue(outputlen);
+  const list = new ListValue();
   for (let j = start; j <= end; j++) {
     const obj = items[j]!.obj;
     if (gets.length === 0) list.pushBack(obj);

@@ -1,14 +1,64 @@
 import { epoch } from './types.js';
 
 /**
- * The list value type: a ring-buffer deque of binary strings. Push and pop at both ends are
- * O(1) amortised, index access is O(1) (Redis's quicklist is O(n) there), and a range read
- * costs O(start + count) at most. LINSERT shifts the shorter side of the ring and LREM compacts
- * the survivors in one pass, both in place. The ring grows by doubling and shrinks when a quarter
- * full, so a drained list gives its memory back. Redis 7.0 reports every list as "quicklist".
+ * The list value type, laid out the way Redis's quicklist is and for the same reason, memory:
+ * the middle of a long list is packed, `CHUNK` elements to a chunk, each chunk one binary string
+ * of length-prefixed elements (like a listpack node), so an element costs its bytes plus one or
+ * a few length bytes instead of a V8 string header and a pointer. The two ends stay loose arrays
+ * of up to 2 x CHUNK elements, so pushes and pops at either end are O(1) amortised: a full end
+ * packs its inner half into a chunk, an empty end unpacks the nearest chunk (or takes half of
+ * the other end when there is none). Index access walks the chunk counts (O(n / CHUNK), Redis's
+ * is O(n)); reads in order, forwards or backwards, decode each chunk once (the last decoded
+ * chunk is kept until the list changes). A list of up to 2 x CHUNK elements is never packed.
+ * Redis 7.0 reports every list as "quicklist".
  */
 
-const MIN_CAPACITY = 4;
+/** Elements per packed chunk. */
+let CHUNK = 128;
+
+/** For tests: a tiny chunk size puts short lists through the packed paths. */
+export function setListChunkSize(n: number): void {
+  CHUNK = n;
+}
+
+/** Length prefixes: one byte below 0xf0, else 0xf0 + 2 bytes or 0xf1 + 4 bytes, big-endian. */
+function lengthPrefix(n: number): string {
+  if (n < 0xf0) return String.fromCharCode(n);
+  if (n <= 0xffff) return String.fromCharCode(0xf0, n >>> 8, n & 0xff);
+  return String.fromCharCode(0xf1, n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
+}
+
+/** Packs elements (in order) into one chunk string. */
+function pack(items: readonly string[]): string {
+  const parts = new Array<string>(items.length * 2);
+  for (let i = 0; i < items.length; i++) {
+    const s = items[i]!;
+    parts[2 * i] = lengthPrefix(s.length);
+    parts[2 * i + 1] = s;
+  }
+  return parts.join('');
+}
+
+/** The `count` elements of a chunk, in order. */
+function unpack(chunk: string, count: number): string[] {
+  const out = new Array<string>(count);
+  let p = 0;
+  for (let i = 0; i < count; i++) {
+    let n = chunk.charCodeAt(p++);
+    if (n === 0xf0) {
+      n = (chunk.charCodeAt(p) << 8) | chunk.charCodeAt(p + 1);
+      p += 2;
+    } else if (n === 0xf1) {
+      n =
+        chunk.charCodeAt(p) * 0x1000000 +
+        ((chunk.charCodeAt(p + 1) << 16) | (chunk.charCodeAt(p + 2) << 8) | chunk.charCodeAt(p + 3));
+      p += 4;
+    }
+    out[i] = chunk.slice(p, p + n);
+    p += n;
+  }
+  return out;
+}
 
 export class ListValue {
   /** Snapshot epoch (see engine/values/types.ts `epoch`). */
@@ -20,107 +70,228 @@ export class ListValue {
   get encoding(): string {
     return 'quicklist';
   }
-  private items: (string | undefined)[];
-  private head = 0;
-  private mask: number;
+  /** The first elements, reversed: front[front.length - 1] is element 0. */
+  private front: string[] = [];
+  /** Packed chunks in list order, and how many elements each holds. */
+  private chunks: string[] = [];
+  private counts: number[] = [];
+  /** The last elements, in order. */
+  private back: string[] = [];
   length = 0;
+  /** Characters in all packed chunks (memory accounting). */
+  packedChars = 0;
+  /** The chunk decoded last for reads (-1: none), where it starts in the packed part, its elements. */
+  private cached = -1;
+  private cachedStart = 0;
+  private cachedItems: string[] = [];
 
-  constructor(capacity = MIN_CAPACITY) {
-    let cap = MIN_CAPACITY;
-    while (cap < capacity) cap *= 2;
-    this.items = new Array(cap);
-    this.mask = cap - 1;
+  /** Elements held loose (the two ends), for memory accounting. */
+  get looseCount(): number {
+    return this.front.length + this.back.length;
   }
 
-  private resize(cap: number): void {
-    const next: (string | undefined)[] = new Array(cap);
-    for (let i = 0; i < this.length; i++) next[i] = this.items[(this.head + i) & this.mask];
-    this.items = next;
-    this.head = 0;
-    this.mask = cap - 1;
+  /** Packed chunks, for memory accounting. */
+  get chunkCount(): number {
+    return this.chunks.length;
   }
 
-  /** Halves the ring (as often as needed) while it is under a quarter full. */
-  private maybeShrink(): void {
-    const cap = this.mask + 1;
-    let next = cap;
-    while (next > MIN_CAPACITY * 4 && this.length * 4 < next) next >>>= 1;
-    if (next !== cap) this.resize(next);
+  /** The i-th loose element (0 <= i < looseCount), for memory accounting. */
+  looseAt(i: number): string {
+    const f = this.front.length;
+    return i < f ? this.front[i]! : this.back[i - f]!;
+  }
+
+  private changed(): void {
+    this.cached = -1;
+    this.cachedItems = [];
+  }
+
+  private get packedCount(): number {
+    return this.length - this.front.length - this.back.length;
+  }
+
+  /** Packs the inner CHUNK elements of the back into a chunk after the others. */
+  private packBack(): void {
+    const chunk = pack(this.back.slice(0, CHUNK));
+    this.chunks.push(chunk);
+    this.counts.push(CHUNK);
+    this.packedChars += chunk.length;
+    this.back = this.back.slice(CHUNK);
+  }
+
+  /** Packs the inner CHUNK elements of the front into a chunk before the others. */
+  private packFront(): void {
+    const chunk = pack(this.front.slice(0, CHUNK).reverse());
+    this.chunks.unshift(chunk);
+    this.counts.unshift(CHUNK);
+    this.packedChars += chunk.length;
+    this.front = this.front.slice(CHUNK);
   }
 
   pushBack(s: string): void {
-    if (this.length > this.mask) this.resize((this.mask + 1) * 2);
-    this.items[(this.head + this.length) & this.mask] = s;
+    this.back.push(s);
     this.length++;
+    if (this.back.length > 2 * CHUNK) this.packBack();
+    if (this.cached >= 0) this.changed();
   }
 
   pushFront(s: string): void {
-    if (this.length > this.mask) this.resize((this.mask + 1) * 2);
-    this.head = (this.head - 1) & this.mask;
-    this.items[this.head] = s;
+    this.front.push(s);
     this.length++;
+    if (this.front.length > 2 * CHUNK) this.packFront();
+    if (this.cached >= 0) this.changed();
   }
 
   popFront(): string | undefined {
     if (this.length === 0) return undefined;
-    const s = this.items[this.head];
-    this.items[this.head] = undefined;
-    this.head = (this.head + 1) & this.mask;
+    if (this.front.length === 0) {
+      if (this.chunks.length > 0) {
+        const chunk = this.chunks.shift()!;
+        this.packedChars -= chunk.length;
+        this.front = unpack(chunk, this.counts.shift()!).reverse();
+      } else {
+        const k = Math.ceil(this.back.length / 2);
+        this.front = this.back.slice(0, k).reverse();
+        this.back = this.back.slice(k);
+      }
+    }
     this.length--;
-    this.maybeShrink();
-    return s;
+    if (this.cached >= 0) this.changed();
+    return this.front.pop();
   }
 
   popBack(): string | undefined {
     if (this.length === 0) return undefined;
-    const i = (this.head + this.length - 1) & this.mask;
-    const s = this.items[i];
-    this.items[i] = undefined;
+    if (this.back.length === 0) {
+      if (this.chunks.length > 0) {
+        const chunk = this.chunks.pop()!;
+        this.packedChars -= chunk.length;
+        this.back = unpack(chunk, this.counts.pop()!);
+      } else {
+        const k = Math.ceil(this.front.length / 2);
+        this.back = this.front.slice(0, k).reverse();
+        this.front = this.front.slice(k);
+      }
+    }
     this.length--;
-    this.maybeShrink();
-    return s;
+    if (this.cached >= 0) this.changed();
+    return this.back.pop();
+  }
+
+  /**
+   * Decodes the chunk holding packed element `j` into the read cache (moving from the cached
+   * chunk to a neighbour when reads go in order); returns the element's index within it.
+   */
+  private locate(j: number): number {
+    const counts = this.counts;
+    let k: number;
+    let start: number;
+    if (this.cached >= 0) {
+      if (j >= this.cachedStart && j < this.cachedStart + this.cachedItems.length)
+        return j - this.cachedStart;
+      if (j === this.cachedStart + this.cachedItems.length) {
+        k = this.cached + 1;
+        start = j;
+      } else if (j === this.cachedStart - 1) {
+        k = this.cached - 1;
+        start = this.cachedStart - counts[k]!;
+      } else [k, start] = this.scan(j);
+    } else [k, start] = this.scan(j);
+    this.cached = k;
+    this.cachedStart = start;
+    this.cachedItems = unpack(this.chunks[k]!, counts[k]!);
+    return j - start;
+  }
+
+  /** The chunk holding packed element `j` and where it starts, walking from the nearer end. */
+  private scan(j: number): [number, number] {
+    const counts = this.counts;
+    const total = this.packedCount;
+    if (j < total / 2) {
+      let k = 0;
+      let start = 0;
+      while (start + counts[k]! <= j) start += counts[k++]!;
+      return [k, start];
+    }
+    let k = counts.length - 1;
+    let start = total - counts[k]!;
+    while (start > j) start -= counts[--k]!;
+    return [k, start];
   }
 
   /** Element at a non-negative index < length. */
   at(index: number): string {
-    return this.items[(this.head + index) & this.mask]!;
+    const f = this.front.length;
+    if (index < f) return this.front[f - 1 - index]!;
+    const j = index - f;
+    const packed = this.packedCount;
+    if (j >= packed) return this.back[j - packed]!;
+    // locate() replaces cachedItems: call it before reading the array.
+    const at = this.locate(j);
+    return this.cachedItems[at]!;
   }
 
   setAt(index: number, s: string): void {
-    this.items[(this.head + index) & this.mask] = s;
+    const f = this.front.length;
+    const packed = this.packedCount;
+    if (index < f) this.front[f - 1 - index] = s;
+    else if (index - f >= packed) this.back[index - f - packed] = s;
+    else {
+      const at = this.locate(index - f);
+      const items = this.cachedItems.slice();
+      items[at] = s;
+      this.repack(this.cached, [items]);
+    }
+    this.changed();
+  }
+
+  /** Replaces chunk k with chunks of `groups` (each at most 2 x CHUNK elements). */
+  private repack(k: number, groups: string[][]): void {
+    const old = this.chunks[k]!;
+    const chunks = groups.map(pack);
+    this.chunks.splice(k, 1, ...chunks);
+    this.counts.splice(k, 1, ...groups.map((g) => g.length));
+    this.packedChars += chunks.reduce((n, c) => n + c.length, 0) - old.length;
   }
 
   /** Calls fn for elements [start, end] (inclusive, already clamped). */
   forRange(start: number, end: number, fn: (s: string) => void): void {
-    for (let i = start; i <= end; i++) fn(this.items[(this.head + i) & this.mask]!);
+    for (let i = start; i <= end; i++) fn(this.at(i));
   }
 
   clone(): ListValue {
-    const l = new ListValue(this.length);
-    for (let i = 0; i < this.length; i++) l.pushBack(this.at(i));
+    const l = new ListValue();
+    // Chunks are immutable strings: the copy shares them.
+    l.front = this.front.slice();
+    l.chunks = this.chunks.slice();
+    l.counts = this.counts.slice();
+    l.back = this.back.slice();
+    l.length = this.length;
+    l.packedChars = this.packedChars;
     return l;
   }
 
   toArray(): string[] {
     const out = new Array<string>(this.length);
-    for (let i = 0; i < this.length; i++) out[i] = this.items[(this.head + i) & this.mask]!;
+    for (let i = 0; i < this.length; i++) out[i] = this.at(i);
     return out;
   }
 
   /** Replaces the contents with `elements`. */
   replaceAll(elements: string[]): void {
-    let cap = MIN_CAPACITY;
-    while (cap < elements.length) cap *= 2;
-    this.items = new Array(cap);
-    for (let i = 0; i < elements.length; i++) this.items[i] = elements[i];
-    this.head = 0;
-    this.mask = cap - 1;
-    this.length = elements.length;
+    this.front = [];
+    this.chunks = [];
+    this.counts = [];
+    this.back = [];
+    this.length = 0;
+    this.packedChars = 0;
+    this.changed();
+    for (const e of elements) this.pushBack(e);
   }
 
   /**
-   * Inserts `s` so that it ends up at `index` (0..length), shifting whichever side of the ring
-   * is shorter: O(min(index, length - index)), so inserting near either end is O(1) (LINSERT).
+   * Inserts `s` so that it ends up at `index` (0..length) (LINSERT): O(1) amortised at the ends,
+   * O(CHUNK) plus the walk to the chunk in the middle.
    */
   insertAt(index: number, s: string): void {
     if (index === 0) {
@@ -131,76 +302,62 @@ export class ListValue {
       this.pushBack(s);
       return;
     }
-    if (this.length > this.mask) this.resize((this.mask + 1) * 2);
-    const items = this.items;
-    const mask = this.mask;
-    if (index < this.length - index) {
-      // Move elements [0, index) one slot towards the front.
-      this.head = (this.head - 1) & mask;
-      for (let i = 0; i < index; i++) items[(this.head + i) & mask] = items[(this.head + i + 1) & mask];
+    const f = this.front.length;
+    const packed = this.packedCount;
+    if (index <= f) {
+      this.front.splice(f - index, 0, s);
+      this.length++;
+      if (this.front.length > 2 * CHUNK) this.packFront();
+    } else if (index - f >= packed) {
+      this.back.splice(index - f - packed, 0, s);
+      this.length++;
+      if (this.back.length > 2 * CHUNK) this.packBack();
     } else {
-      // Move elements [index, length) one slot towards the back.
-      for (let i = this.length; i > index; i--)
-        items[(this.head + i) & mask] = items[(this.head + i - 1) & mask];
+      const at = this.locate(index - f);
+      const items = this.cachedItems.slice();
+      items.splice(at, 0, s);
+      const half = items.length >> 1;
+      this.repack(
+        this.cached,
+        items.length > 2 * CHUNK ? [items.slice(0, half), items.slice(half)] : [items],
+      );
+      this.length++;
     }
-    items[(this.head + index) & mask] = s;
-    this.length++;
+    this.changed();
   }
 
   /**
    * LREM: removes up to `limit` elements equal to `s` (0 = all), scanning from the head, or
-   * from the tail when `fromTail`. Survivors are compacted in place in one O(n) pass.
-   * Returns how many were removed.
+   * from the tail when `fromTail`, in one O(n) pass. Returns how many were removed.
    */
   removeMatches(s: string, limit: number, fromTail: boolean): number {
-    const items = this.items;
-    const mask = this.mask;
-    const head = this.head;
-    const len = this.length;
+    const all = this.toArray();
+    const kept: string[] = [];
     let removed = 0;
     if (!fromTail) {
-      let w = 0;
-      for (let r = 0; r < len; r++) {
-        const v = items[(head + r) & mask];
-        if (v === s && (limit === 0 || removed < limit)) {
-          removed++;
-          continue;
-        }
-        if (w !== r) items[(head + w) & mask] = v;
-        w++;
+      for (const v of all) {
+        if (v === s && (limit === 0 || removed < limit)) removed++;
+        else kept.push(v);
       }
-      for (let i = w; i < len; i++) items[(head + i) & mask] = undefined;
     } else {
-      let w = len - 1;
-      for (let r = len - 1; r >= 0; r--) {
-        const v = items[(head + r) & mask];
-        if (v === s && (limit === 0 || removed < limit)) {
-          removed++;
-          continue;
-        }
-        if (w !== r) items[(head + w) & mask] = v;
-        w--;
+      for (let r = all.length - 1; r >= 0; r--) {
+        const v = all[r]!;
+        if (v === s && (limit === 0 || removed < limit)) removed++;
+        else kept.push(v);
       }
-      for (let i = 0; i <= w; i++) items[(head + i) & mask] = undefined;
-      this.head = (head + w + 1) & mask;
+      kept.reverse();
     }
-    this.length = len - removed;
-    if (removed > 0) this.maybeShrink();
+    if (removed > 0) this.replaceAll(kept);
     return removed;
   }
 
   /** Removes `n` elements from the front (LTRIM), O(n). */
   dropFront(n: number): void {
-    for (let i = 0; i < n; i++) this.items[(this.head + i) & this.mask] = undefined;
-    this.head = (this.head + n) & this.mask;
-    this.length -= n;
-    this.maybeShrink();
+    for (let i = 0; i < n; i++) this.popFront();
   }
 
   /** Removes `n` elements from the back (LTRIM), O(n). */
   dropBack(n: number): void {
-    for (let i = 0; i < n; i++) this.items[(this.head + this.length - 1 - i) & this.mask] = undefined;
-    this.length -= n;
-    this.maybeShrink();
+    for (let i = 0; i < n; i++) this.popBack();
   }
 }

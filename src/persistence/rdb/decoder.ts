@@ -710,7 +710,7 @@ function zsetFromPacked(pairs: string[], lim: Limits, at: number): ZSetValue | n
   return buildZSet(members, scores, members.length <= lim.zsetMaxListpackEntries, at);
 }
 
-function listFrom(elements: readonly string[], list = new ListValue(elements.length)): ListValue {
+function listFrom(elements: readonly string[], list = new ListValue()): ListValue {
   for (const e of elements) list.pushBack(e);
   return list;
 }
@@ -755,7 +755,7 @@ function readObject(cur: Cursor, type: number, lim: Limits, key: string, db: num
     case RDB_TYPE_LIST: {
       const n = cur.plainLen();
       if (n === 0) throw EMPTY_KEY;
-      const list = new ListValue(n);
+      const list = new ListValue();
       for (let i = 0; i < n; i++) list.pushBack(cur.str());
       return list;
     }

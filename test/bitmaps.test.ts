@@ -19,11 +19,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ByteString } from '../src/engine/values/string.js';
 import { bitmapCommands } from '../src/families/bitmaps.js';
-import { MemoryStore, ReplyError } from '../src/index.js';
+import { MemoryStore } from '../src/index.js';
 import { type MnemoInProcess, startMnemo } from './helpers/mnemo.js';
-import { RawClient, showRaw } from './helpers/raw-client.js';
+import { prng } from './helpers/random.js';
+import { decodeReply, RawClient, showRaw } from './helpers/raw-client.js';
 import { type RedisServer, startRedis } from './helpers/redis-server.js';
-import { RespReader, type RespValue, showResp } from './helpers/resp.js';
+import { type RespValue, showResp } from './helpers/resp.js';
+import { assertError } from './helpers/store.js';
 
 const WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
 const OFFSET_ERR = 'ERR bit offset is not an integer or out of range';
@@ -35,19 +37,6 @@ const SYNTAX = 'ERR syntax error';
 
 function newStore(): MemoryStore {
   return new MemoryStore({ activeExpire: false });
-}
-
-function assertError(
-  store: MemoryStore,
-  expected: string,
-  name: string,
-  ...args: Array<string | number>
-): void {
-  assert.throws(
-    () => store.command(name, ...args),
-    (err: unknown) => err instanceof ReplyError && err.message === expected,
-    `${name} ${args.join(' ')} should fail with ${expected}`,
-  );
 }
 
 function bytesOf(store: MemoryStore, key: string): number[] {
@@ -541,14 +530,6 @@ describe('bitmap commands in-process', () => {
 // =============================================================================================
 // Against a real redis-server: raw replies, byte for byte
 
-function decode(raw: Buffer): RespValue {
-  const r = new RespReader();
-  r.feed(raw);
-  const v = r.next();
-  if (v === undefined) throw new Error(`incomplete reply ${showRaw(raw)}`);
-  return v;
-}
-
 function str(v: RespValue | undefined): string {
   if (v !== undefined && (v.type === 'bulk' || v.type === 'simple')) return v.value;
   throw new Error(`expected a string, got ${v === undefined ? 'nothing' : showResp(v)}`);
@@ -917,18 +898,6 @@ function script(): string[][] {
   ];
 }
 
-/** A small deterministic PRNG (mulberry32), so a failing sequence replays from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const KEYS = ['b1', 'b1', 'b1', 'b2', 'b2', 'b3', 'int', 'str', 'list', 'nokey'];
 
 function randomSequence(seed: number): string[][] {
@@ -1058,7 +1027,7 @@ describe('bitmap commands vs a real redis-server (raw replies)', () => {
         },
       };
       const dirtyOf = async (c: RawClient) => {
-        const text = str(decode(await c.command('INFO', 'persistence')));
+        const text = str(decodeReply(await c.command('INFO', 'persistence')));
         return Number(/rdb_changes_since_last_save:(\d+)/.exec(text)![1]);
       };
       const readEvents = async (marker: string): Promise<string[]> => {
@@ -1068,7 +1037,7 @@ describe('bitmap commands vs a real redis-server (raw replies)', () => {
         const got: string[] = [];
         for (;;) {
           const [raw] = await sub.read(1);
-          const v = decode(raw!);
+          const v = decodeReply(raw!);
           assert.ok(v.type === 'array' || v.type === 'push');
           const msg = v.value.map(str);
           const event = msg[2]!.slice(msg[2]!.indexOf(':') + 1);

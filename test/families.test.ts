@@ -17,6 +17,7 @@ import { inspect, isDeepStrictEqual } from 'node:util';
 import { ManualClock, MemoryStore, ReplyError, type ReplyValue } from '../src/index.js';
 import { type RedisServer, startRedis } from './helpers/redis-server.js';
 import { type RespValue, sendCommands } from './helpers/resp.js';
+import { assertError } from './helpers/store.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -32,19 +33,6 @@ function tryCommand(store: MemoryStore, name: string, ...args: Array<string | nu
     if (err instanceof ReplyError) return `ERR! ${err.message}`;
     throw err;
   }
-}
-
-function assertError(
-  store: MemoryStore,
-  expected: string,
-  name: string,
-  ...args: Array<string | number>
-): void {
-  assert.throws(
-    () => store.command(name, ...args),
-    (err: unknown) => err instanceof ReplyError && err.message === expected,
-    `${name} ${args.join(' ')} should fail with ${expected}`,
-  );
 }
 
 function infoField(store: MemoryStore, section: string, field: string): string | undefined {

@@ -8,21 +8,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { globMatch } from '../src/engine/glob.js';
+import { prng } from './helpers/random.js';
 import { RawClient } from './helpers/raw-client.js';
 import { type RedisServer, startRedis } from './helpers/redis-server.js';
 import { RespReader, type RespValue } from './helpers/resp.js';
-
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KEY_ALPHABET = [
   'a',

@@ -23,28 +23,17 @@ import type { KeyspaceListener } from '../src/engine/events.js';
 import { hashCommands } from '../src/families/hashes.js';
 import { ManualClock, MemoryStore, ReplyError, type ReplyValue } from '../src/index.js';
 import { type MnemoInProcess, startMnemo } from './helpers/mnemo.js';
-import { RawClient, showRaw } from './helpers/raw-client.js';
+import { prng } from './helpers/random.js';
+import { decodeReply, RawClient, showRaw } from './helpers/raw-client.js';
 import { type RedisServer, startRedis } from './helpers/redis-server.js';
-import { RespReader, type RespValue, showResp } from './helpers/resp.js';
+import { type RespValue, showResp } from './helpers/resp.js';
+import { assertError } from './helpers/store.js';
 
 const T0 = 1_700_000_000_000;
 const WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
 
 function newStore(clock = new ManualClock(T0)): MemoryStore {
   return new MemoryStore({ clock, activeExpire: false });
-}
-
-function assertError(
-  store: MemoryStore,
-  expected: string,
-  name: string,
-  ...args: Array<string | number>
-): void {
-  assert.throws(
-    () => store.command(name, ...args),
-    (err: unknown) => err instanceof ReplyError && err.message === expected,
-    `${name} ${args.join(' ')} should fail with ${expected}`,
-  );
 }
 
 function encoding(store: MemoryStore, key: string): ReplyValue {
@@ -626,14 +615,6 @@ describe('hash commands in-process', () => {
 /** Commands whose reply order comes from the hash's own storage order. */
 const ORDERED = new Set(['hgetall', 'hkeys', 'hvals', 'hscan', 'hrandfield']);
 
-function decode(raw: Buffer): RespValue {
-  const r = new RespReader();
-  r.feed(raw);
-  const v = r.next();
-  if (v === undefined) throw new Error(`incomplete reply ${showRaw(raw)}`);
-  return v;
-}
-
 function str(v: RespValue | undefined): string {
   if (v === undefined) throw new Error('missing reply element');
   if (v.type === 'bulk' || v.type === 'simple') return v.value;
@@ -682,7 +663,7 @@ async function fullScan(client: RawClient, argv: string[]): Promise<string[]> {
   const pairs = new Set<string>();
   let cursor = '0';
   for (let calls = 0; ; calls++) {
-    const reply = decode(await client.command(argv[0]!, argv[1]!, cursor, ...argv.slice(3)));
+    const reply = decodeReply(await client.command(argv[0]!, argv[1]!, cursor, ...argv.slice(3)));
     const [next, list] = items(reply);
     const a = items(list!);
     for (let i = 0; i < a.length; i += 2) pairs.add(JSON.stringify([str(a[i]), str(a[i + 1])]));
@@ -733,7 +714,7 @@ function checkRandom(
 }
 
 async function hashOf(client: RawClient, key: string): Promise<Map<string, string>> {
-  const reply = decode(await client.command('HGETALL', key));
+  const reply = decodeReply(await client.command('HGETALL', key));
   const m = new Map<string, string>();
   for (const p of sortedPairs(reply)) {
     const [f, v] = JSON.parse(p) as [string, string];
@@ -758,8 +739,8 @@ async function step(s: Servers, argv: string[]): Promise<void> {
   s.trail.push(JSON.stringify(argv));
   const [redis, mnemo] = await both(s, argv);
   if (redis.equals(mnemo)) return;
-  const r = decode(redis);
-  const m = decode(mnemo);
+  const r = decodeReply(redis);
+  const m = decodeReply(mnemo);
   if (r.type === 'error' || m.type === 'error') fail(s, argv, 'replies differ', redis, mnemo);
   if (name === 'hrandfield') {
     // Random picks differ; only a positive count covering a listpack is deterministic (the
@@ -1018,18 +999,6 @@ function script(): string[][] {
   ];
 }
 
-/** A small deterministic PRNG (mulberry32), so a failing sequence replays from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function randomSequence(seed: number): string[][] {
   const rnd = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
@@ -1139,7 +1108,7 @@ describe('hash commands vs a real redis-server (raw replies)', () => {
         },
       };
       const dirtyOf = async (c: RawClient) => {
-        const text = decode(await c.command('INFO', 'persistence'));
+        const text = decodeReply(await c.command('INFO', 'persistence'));
         return Number(/rdb_changes_since_last_save:(\d+)/.exec(str(text))![1]);
       };
       let redisEvents: string[] = [];
@@ -1150,7 +1119,7 @@ describe('hash commands vs a real redis-server (raw replies)', () => {
         const got: string[] = [];
         for (;;) {
           const [raw] = await sub.read(1);
-          const msg = items(decode(raw!)).map(str);
+          const msg = items(decodeReply(raw!)).map(str);
           const event = msg[2]!.slice(msg[2]!.indexOf(':') + 1);
           if (msg[3] === marker) {
             if (event === 'del') return got;

@@ -20,11 +20,13 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { elementRegister, HLL_DENSE_SIZE, hash64 } from '../src/engine/values/hll.js';
 import { hyperloglogCommands } from '../src/families/hyperloglog.js';
-import { MemoryStore, ReplyError } from '../src/index.js';
+import { MemoryStore } from '../src/index.js';
 import { type MnemoInProcess, startMnemo } from './helpers/mnemo.js';
-import { RawClient, showRaw } from './helpers/raw-client.js';
+import { prng } from './helpers/random.js';
+import { decodeReply, RawClient, showRaw } from './helpers/raw-client.js';
 import { type RedisServer, startRedis } from './helpers/redis-server.js';
-import { RespReader, type RespValue, showResp } from './helpers/resp.js';
+import { type RespValue, showResp } from './helpers/resp.js';
+import { assertError } from './helpers/store.js';
 
 const WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
 const NOT_HLL = 'WRONGTYPE Key is not a valid HyperLogLog string value.';
@@ -32,19 +34,6 @@ const INVALID = 'INVALIDOBJ Corrupted HLL object detected';
 
 function newStore(): MemoryStore {
   return new MemoryStore({ activeExpire: false });
-}
-
-function assertError(
-  store: MemoryStore,
-  expected: string,
-  name: string,
-  ...args: Array<string | Buffer | number>
-): void {
-  assert.throws(
-    () => store.command(name, ...args),
-    (err: unknown) => err instanceof ReplyError && err.message === expected,
-    `${name} ${args.join(' ')} should fail with ${expected}`,
-  );
 }
 
 function stored(store: MemoryStore, key: string): Buffer {
@@ -366,14 +355,6 @@ describe('HyperLogLog in-process', () => {
 // =============================================================================================
 // Against a real redis-server
 
-function decode(raw: Buffer): RespValue {
-  const r = new RespReader();
-  r.feed(raw);
-  const v = r.next();
-  if (v === undefined) throw new Error(`incomplete reply ${showRaw(raw)}`);
-  return v;
-}
-
 function str(v: RespValue | undefined): string {
   if (v !== undefined && (v.type === 'bulk' || v.type === 'simple')) return v.value;
   throw new Error(`expected a string, got ${v === undefined ? 'nothing' : showResp(v)}`);
@@ -444,18 +425,6 @@ function randomElements(rnd: () => number, n: number): Buffer[] {
     out.push(b);
   }
   return out;
-}
-
-/** A small deterministic PRNG (mulberry32), so a failing sequence replays from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Every command, option and error on crafted and real values. */
@@ -684,7 +653,7 @@ describe('HyperLogLog vs a real redis-server', () => {
         const els = randomElements(rnd, size);
         for (let i = 0; i < els.length; i += 1000)
           await src.command('PFADD', 'src', ...els.slice(i, i + 1000));
-        const value = decode(await src.command('GET', 'src'));
+        const value = decodeReply(await src.command('GET', 'src'));
         assert.equal(value.type, 'bulk');
         const bytes = Buffer.from((value as { value: string }).value, 'latin1');
         await dst.command('SET', 'loaded', bytes);
@@ -739,7 +708,7 @@ describe('HyperLogLog vs a real redis-server', () => {
         },
       };
       const dirtyOf = async (c: RawClient) => {
-        const text = str(decode(await c.command('INFO', 'persistence')));
+        const text = str(decodeReply(await c.command('INFO', 'persistence')));
         return Number(/rdb_changes_since_last_save:(\d+)/.exec(text)![1]);
       };
       const readEvents = async (marker: string): Promise<string[]> => {
@@ -748,7 +717,7 @@ describe('HyperLogLog vs a real redis-server', () => {
         const got: string[] = [];
         for (;;) {
           const [raw] = await sub.read(1);
-          const v = decode(raw!);
+          const v = decodeReply(raw!);
           assert.ok(v.type === 'array' || v.type === 'push');
           const msg = v.value.map(str);
           const event = msg[2]!.slice(msg[2]!.indexOf(':') + 1);

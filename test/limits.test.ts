@@ -14,6 +14,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { describe, test } from 'node:test';
 import { type MnemoProcess, spawnMnemo } from './helpers/mnemo.js';
+import { prng } from './helpers/random.js';
 import { RawClient, showRaw } from './helpers/raw-client.js';
 import { encodeCommand } from './helpers/resp.js';
 
@@ -44,18 +45,6 @@ async function alive(server: MnemoProcess): Promise<void> {
   const c = await RawClient.connect(server.port, { timeoutMs: 5000 });
   assert.equal(showRaw(await c.command('PING')), '+PONG\\r\\n');
   await c.close();
-}
-
-/** A deterministic PRNG (mulberry32), so a failing fuzz case can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function percentile(sorted: readonly number[], p: number): number {

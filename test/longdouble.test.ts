@@ -24,6 +24,7 @@ import {
   MAX_LONG_DOUBLE_CHARS,
   parseLongDouble,
 } from '../src/engine/values/longdouble.js';
+import { prng } from './helpers/random.js';
 
 const SEED = Number(process.env['LD_SEED'] ?? 20240611) >>> 0;
 
@@ -150,17 +151,6 @@ function hincrbyfloat(current: string, incr: string): Reply {
 
 // ---------------------------------------------------------------------------------------------
 // Case generation
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Gen {
   private readonly rnd: () => number;

@@ -15,6 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { INLINE_MAX_SIZE, type ParserLimits, ProtocolError, RequestParser } from '../src/protocol/parser.js';
 import { splitArgs } from '../src/protocol/splitargs.js';
+import { prng } from './helpers/random.js';
 import { RawClient, showRaw } from './helpers/raw-client.js';
 import { type RedisServer, startRedis } from './helpers/redis-server.js';
 import { RespReader, type RespValue } from './helpers/resp.js';
@@ -29,18 +30,6 @@ const DEFAULT_LIMITS: ParserLimits = { maxBulkLen: MAX_BULK };
 interface Outcome {
   commands: string[][];
   error: string | null;
-}
-
-/** Deterministic PRNG (mulberry32) so chunkings are reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const bin = (s: string): Buffer => Buffer.from(s, 'latin1');

@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { formatDouble17g, oneLineError, type Reply, ReplyError } from '../src/protocol/reply.js';
 import { RespWriter } from '../src/protocol/resp-writer.js';
 import { ValueWriter } from '../src/protocol/value-writer.js';
+import { prng } from './helpers/random.js';
 import { RawClient, showRaw } from './helpers/raw-client.js';
 import { type RedisServer, startRedis } from './helpers/redis-server.js';
 
@@ -21,18 +22,6 @@ function encode(resp: 2 | 3, build: (w: RespWriter) => void): string {
   w.resp = resp;
   build(w);
   return w.take().latin1Slice();
-}
-
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // ---------------------------------------------------------------------------------------------

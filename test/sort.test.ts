@@ -20,6 +20,7 @@ import { after, before, describe, it } from 'node:test';
 import { sortScore } from '../src/families/sort.js';
 import { MemoryStore, ReplyError, type ReplyValue } from '../src/index.js';
 import { type MnemoInProcess, startMnemo } from './helpers/mnemo.js';
+import { prngInt as prng } from './helpers/random.js';
 import { RawClient, showRaw } from './helpers/raw-client.js';
 import { type RedisServer, startRedis } from './helpers/redis-server.js';
 import { RespReader, type RespValue, showResp } from './helpers/resp.js';
@@ -631,18 +632,6 @@ const SCORE_STRINGS = [
   '123456789012345678901234567890e-330',
   '0x123456789abcdef123456789p-1100',
 ];
-
-/** mulberry32 */
-function prng(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
 
 /** Score strings near the underflow and overflow boundaries, decimal and hex. */
 function randomScore(r: (n: number) => number): string {

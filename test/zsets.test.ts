@@ -25,6 +25,7 @@ import { zpopAndReply } from '../src/families/zsets.js';
 import { ManualClock, MemoryStore, ReplyError, type ReplyValue } from '../src/index.js';
 import { ValueWriter } from '../src/protocol/value-writer.js';
 import { type MnemoInProcess, startMnemo } from './helpers/mnemo.js';
+import { prng } from './helpers/random.js';
 import { RawClient, showRaw } from './helpers/raw-client.js';
 import { type RedisServer, startRedis } from './helpers/redis-server.js';
 import { RespReader, type RespValue, showResp } from './helpers/resp.js';
@@ -594,18 +595,6 @@ describe('zsets in-process', () => {
 
 // =============================================================================================
 // Against redis-server
-
-/** A tiny seeded PRNG (mulberry32), so a failing random run can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function decode(b: Buffer): RespValue {
   const r = new RespReader();

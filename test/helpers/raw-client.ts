@@ -8,7 +8,7 @@
  */
 
 import { Socket } from 'node:net';
-import { encodeCommand } from './resp.js';
+import { encodeCommand, RespReader, type RespValue } from './resp.js';
 
 export type Argv = ReadonlyArray<string | Buffer>;
 
@@ -214,4 +214,13 @@ export function showRaw(b: Buffer, max = 600): string {
     else s += `\\x${byte.toString(16).padStart(2, '0')}`;
   }
   return b.length > max ? `${s}... (${b.length} bytes)` : s;
+}
+
+/** Decodes one complete raw reply. */
+export function decodeReply(raw: Buffer): RespValue {
+  const r = new RespReader();
+  r.feed(raw);
+  const v = r.next();
+  if (v === undefined) throw new Error(`incomplete reply ${showRaw(raw)}`);
+  return v;
 }

@@ -58,6 +58,12 @@ export class Client implements Subscriber {
   readonly watching: WatchedKey[] = [];
   /** Inside EXEC (and later scripts): blocking commands must not block. */
   denyBlocking = false;
+  /**
+   * Commands are timed (INFO commandstats usec, SLOWLOG, LATENCY). Always for connections; the
+   * library's client only when asked (MemoryStoreOptions.commandTiming): two clock reads are
+   * most of an in-process GET.
+   */
+  timed = true;
   /** CLIENT REPLY OFF / SKIP state (Redis's CLIENT_REPLY_OFF, _SKIP_NEXT, _SKIP). */
   replyOff = false;
   replySkipNext = false;

@@ -12,6 +12,12 @@ import { EVICT_FAIL, OOM_ERROR } from './eviction.js';
 import { feedMonitors } from './monitor.js';
 import { type Command, F } from './spec.js';
 
+/**
+ * The global `performance` is a lazy getter in Node 20, run on every access: held once here,
+ * since call() reads the clock twice per command.
+ */
+const perf = performance;
+
 /** Resolves argv to a command record, or writes the rejection and returns null. */
 export function resolve(c: Client, argv: string[]): Command | null {
   const inst = c.inst;
@@ -233,8 +239,10 @@ function mustWait(c: Client, cmd: Command): boolean {
 /** Runs a resolved command (Redis's call()). */
 export function call(c: Client, cmd: Command, argv: string[]): void {
   const inst = c.inst;
-  const start = performance.now();
-  inst.ks.tick(start);
+  const timed = c.timed;
+  const start = timed ? perf.now() : 0;
+  if (timed) inst.ks.tick(start);
+  else inst.ks.lazyTick();
   const mark = c.reply.mark();
   const previous = inst.currentClient;
   inst.currentClient = c;
@@ -264,10 +272,12 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
   }
   c.propagateAs = null;
   c.noPropagate = false;
-  const usec = (performance.now() - start) * 1000;
-  cmd.stats.usec += usec;
-  // Slow log and latency monitor: one comparison while both are idle.
-  if (usec >= inst.introspection.threshold) inst.introspection.record(c, cmd, argv, usec);
+  if (timed) {
+    const usec = (perf.now() - start) * 1000;
+    cmd.stats.usec += usec;
+    // Slow log and latency monitor: one comparison while both are idle.
+    if (usec >= inst.introspection.threshold) inst.introspection.record(c, cmd, argv, usec);
+  }
   cmd.stats.calls++;
   inst.stats.commands++;
   c.commandsProcessed++;

@@ -199,6 +199,8 @@ export class Instance implements KeyspaceListener {
     const hz = Math.min(500, Math.max(1, this.config.number('hz')));
     // Slow expire cycle: up to 25% (+2% per effort step) of the cron period.
     const effort = this.config.number('active-expire-effort');
+    // Like serverCron's cached clocks: the access stamps of untimed library calls follow the time.
+    this.ks.tick();
     const limitMs = ((25 + 2 * (effort - 1)) * 1000) / hz / 100;
     // While clients are paused the dataset must not change under them: no active expiry.
     if (this.pause === null) {

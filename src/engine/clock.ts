@@ -11,7 +11,15 @@ export interface Clock {
    * command loop times each command anyway): one clock read per command instead of two.
    */
   at?(monotonic: number): number;
+  /**
+   * Reading costs a system call's worth of work (about 40 ns here, a third of a library GET):
+   * commands that do not need the time skip it (Keyspace.lazyTick).
+   */
+  readonly costly?: boolean;
 }
+
+/** The global `performance` is a lazy getter in Node 20, run on every access: held once here. */
+const perf = performance;
 
 /** How long the system clock trusts the monotonic clock before reading the wall clock again. */
 const REANCHOR_MS = 1000;
@@ -22,11 +30,12 @@ const REANCHOR_MS = 1000;
  * between the two clocks never adds up). Always whole milliseconds, as Date.now().
  */
 class SystemClock implements Clock {
+  readonly costly = true;
   private wall = Date.now();
-  private mono = performance.now();
+  private mono = perf.now();
 
   now(): number {
-    return this.at(performance.now());
+    return this.at(perf.now());
   }
 
   at(monotonic: number): number {

@@ -127,8 +127,8 @@ export class Database {
   private touch(e: number): void {
     const ks = this.ks;
     this.dict.lru[e] = ks.lfu
-      ? lfuTouch(this.dict.lru[e]!, ks.now, ks.lfuLogFactor, ks.lfuDecayTime)
-      : lruClock(ks.now);
+      ? lfuTouch(this.dict.lru[e]!, ks.accessNow, ks.lfuLogFactor, ks.lfuDecayTime)
+      : lruClock(ks.accessNow);
   }
 
   /** Like get, counting keyspace hits and misses as Redis's lookupKeyRead does. */
@@ -169,9 +169,9 @@ export class Database {
     const fresh = d.size !== before;
     d.vals[e] = value;
     const ks = this.ks;
-    if (!ks.lfu) d.lru[e] = lruClock(ks.now);
-    else if (fresh) d.lru[e] = lfuInit(ks.now);
-    else if (access) d.lru[e] = lfuTouch(d.lru[e]!, ks.now, ks.lfuLogFactor, ks.lfuDecayTime);
+    if (!ks.lfu) d.lru[e] = lruClock(ks.accessNow);
+    else if (fresh) d.lru[e] = lfuInit(ks.accessNow);
+    else if (access) d.lru[e] = lfuTouch(d.lru[e]!, ks.accessNow, ks.lfuLogFactor, ks.lfuDecayTime);
     const units = Math.ceil(valueBytes(value) / 8);
     d.bytes += (units - (fresh ? 0 : d.mem[e]!)) * 8 + (fresh ? stringBytes(key) : 0);
     d.mem[e] = units;

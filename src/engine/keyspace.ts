@@ -23,10 +23,22 @@ export interface KeyspaceStats {
   evictedKeys: number;
 }
 
+/** Untimed commands between forced clock readings, so access stamps stay close to the time. */
+const LAZY_REFRESH = 1024;
+
 export class Keyspace {
   readonly dbs: Database[];
-  /** The time commands currently run at (ms); refreshed by `tick()` before each command. */
-  now: number;
+  private nowMs: number;
+  /** Set by lazyTick(): the clock is read on the first use of `now` in the command. */
+  private nowStale = false;
+  /**
+   * The time of the last real clock reading (ms): what access stamps (LRU clock, LFU minutes)
+   * are taken from, as Redis stamps objects with its cached server.lruclock rather than reading
+   * the clock per access. Equal to `now` whenever the command took the time eagerly.
+   */
+  accessNow: number;
+  /** lazyTick() calls since the clock was last read (see LAZY_REFRESH). */
+  private lazyTicks = 0;
   /** notify-keyspace-events as class bits; 0 disables notifications cheaply. */
   notifyFlags = 0;
   listener: KeyspaceListener | null = null;
@@ -70,14 +82,40 @@ export class Keyspace {
   ) {
     this.dbs = [];
     for (let i = 0; i < count; i++) this.dbs.push(new Database(i, this));
-    this.now = clock.now();
+    this.nowMs = this.accessNow = clock.now();
+  }
+
+  /** The time the current command runs at (ms): one instant for the whole command. */
+  get now(): number {
+    if (this.nowStale) this.readClock();
+    return this.nowMs;
   }
 
   /** Takes the time commands run at; `monotonic` is a performance.now() reading just taken. */
   tick(monotonic?: number): number {
     const clock = this.clock;
-    this.now = monotonic !== undefined && clock.at !== undefined ? clock.at(monotonic) : clock.now();
-    return this.now;
+    this.nowMs = this.accessNow =
+      monotonic !== undefined && clock.at !== undefined ? clock.at(monotonic) : clock.now();
+    this.nowStale = false;
+    this.lazyTicks = 0;
+    return this.nowMs;
+  }
+
+  /**
+   * Starts a command that reads the clock only if it needs the time (a TTL to check or to set,
+   * OBJECT IDLETIME, ...): the library's untimed calls, where a clock read is a large share of a
+   * GET. Access stamps meanwhile come from the last reading, refreshed by the cron and every
+   * LAZY_REFRESH commands. A clock that is not `costly` (a test's ManualClock) is read at once.
+   */
+  lazyTick(): void {
+    if (this.clock.costly !== true || ++this.lazyTicks >= LAZY_REFRESH) this.tick();
+    else this.nowStale = true;
+  }
+
+  private readClock(): void {
+    this.nowMs = this.accessNow = this.clock.now();
+    this.nowStale = false;
+    this.lazyTicks = 0;
   }
 
   db(index: number): Database {

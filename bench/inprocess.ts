@@ -150,7 +150,7 @@ function best(runs: OpsPerSecond[]): OpsPerSecond {
 }
 
 /** Best of `rounds` measured rounds per side (after a warm-up round), alternating the sides. */
-export async function runInProcess(ops: number, rounds = 3): Promise<InProcessResult> {
+export async function runInProcess(ops: number, rounds = 7): Promise<InProcessResult> {
   const d = keysAndValues(ops);
   const sync = {
     memoryStore: timeStore,

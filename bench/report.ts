@@ -481,7 +481,7 @@ export function inProcessTable(r: Results): Table | undefined {
     notes.push(line);
   }
   return {
-    title: `In-process: ${int.format(p.ops)} SETs then ${int.format(p.ops)} GETs (best of 3 rounds)`,
+    title: `In-process: ${int.format(p.ops)} SETs then ${int.format(p.ops)} GETs (best of 7 rounds)`,
     headers: ['implementation', 'SET ops/s', 'GET ops/s', 'SET, % of Map', 'GET, % of Map'],
     align: 'lrrrr',
     rows,

@@ -10,21 +10,21 @@ import { Dict } from './dict.js';
 import { NOTIFY } from './events.js';
 import { LRU_CLOCK_MAX, lfuCounter, lfuInit, lfuMinutes, lfuTouch, lruClock } from './evict.js';
 import type { Keyspace } from './keyspace.js';
-import { stringBytes, valueBytes } from './memsize.js';
+import { countedBytes, measure, stringBytes } from './memsize.js';
 import type { Value } from './values/types.js';
 
 export { LRU_CLOCK_MAX, lruClock } from './evict.js';
 
 /**
- * The key table: a Dict of values plus, in parallel typed arrays (4 bytes a key each, no
- * object), each key's 24-bit access field (Redis's robj.lru: an LRU clock in seconds, or under
- * an LFU policy 16 bits of minutes and an 8-bit counter; engine/evict.ts) and the estimated
- * size of its value in 8-byte units (engine/memsize.ts), whose sum with the keys' own sizes is
- * kept in `bytes` for the memory accounting.
+ * The key table: a Dict of values plus, in a parallel typed array (4 bytes a key, no object),
+ * each key's 24-bit access field (Redis's robj.lru: an LRU clock in seconds, or under an LFU
+ * policy 16 bits of minutes and an 8-bit counter; engine/evict.ts). The estimated size of every
+ * key and value (engine/memsize.ts) is summed in `bytes` for the memory accounting: a string's
+ * size follows from the string, an object's last measure is kept on it (`measured`), so no
+ * per-key array holds sizes.
  */
 export class KeyTable extends Dict<Value> {
   lru: Uint32Array = new Uint32Array(16);
-  mem: Uint32Array = new Uint32Array(16);
   /** Estimated bytes of every key string and value in the table (not the table itself). */
   bytes = 0;
   /** Slots of the keys and values arrays (see arrayCapacity), for the memory accounting. */
@@ -37,20 +37,15 @@ export class KeyTable extends Dict<Value> {
       const next = new Uint32Array(this.lru.length * 2);
       next.set(this.lru);
       this.lru = next;
-      const mem = new Uint32Array(next.length);
-      mem.set(this.mem);
-      this.mem = mem;
     }
   }
   protected override moveValue(from: number, to: number): void {
     super.moveValue(from, to);
     this.lru[to] = this.lru[from]!;
-    this.mem[to] = this.mem[from]!;
   }
   override clear(): void {
     super.clear();
     this.lru = new Uint32Array(16);
-    this.mem = new Uint32Array(16);
     this.bytes = 0;
     this.capacity = 0;
   }
@@ -167,14 +162,15 @@ export class Database {
     const before = d.size;
     const e = d.add(key);
     const fresh = d.size !== before;
+    // Read before the new value is measured: it may be the same object.
+    const replaced = fresh ? 0 : countedBytes(d.vals[e]!);
     d.vals[e] = value;
     const ks = this.ks;
     if (!ks.lfu) d.lru[e] = lruClock(ks.accessNow);
     else if (fresh) d.lru[e] = lfuInit(ks.accessNow);
     else if (access) d.lru[e] = lfuTouch(d.lru[e]!, ks.accessNow, ks.lfuLogFactor, ks.lfuDecayTime);
-    const units = Math.ceil(valueBytes(value) / 8);
-    d.bytes += (units - (fresh ? 0 : d.mem[e]!)) * 8 + (fresh ? stringBytes(key) : 0);
-    d.mem[e] = units;
+    const bytes = measure(value);
+    d.bytes += bytes - replaced + (fresh ? stringBytes(key) : 0);
     // An object may be filled in after it is stored: measure it again after the command.
     if (typeof value === 'object') ks.resized(this.id, key);
     return fresh;
@@ -185,9 +181,11 @@ export class Database {
     const d = this.dict;
     const e = d.find(key);
     if (e < 0) return;
-    const units = Math.ceil(valueBytes(d.vals[e]!) / 8);
-    d.bytes += (units - d.mem[e]!) * 8;
-    d.mem[e] = units;
+    const v = d.vals[e]!;
+    // Only objects change in place; a string under the key was counted when it was stored.
+    if (typeof v !== 'object') return;
+    const before = v.measured;
+    d.bytes += measure(v) - before;
   }
 
   /** Sets a key's access clock back `seconds` (RESTORE ... IDLETIME); ignored under an LFU policy. */
@@ -253,7 +251,7 @@ export class Database {
     const d = this.dict;
     const e = d.find(key);
     if (e < 0) return false;
-    d.bytes -= stringBytes(d.keys[e]!) + d.mem[e]! * 8;
+    d.bytes -= stringBytes(d.keys[e]!) + countedBytes(d.vals[e]!);
     d.deleteAt(e);
     if (this.expires.size !== 0) this.expires.delete(key);
     return true;

@@ -155,12 +155,12 @@ function elements(owner: object, n: number, bytes: (i: number) => number): numbe
 function listBytes(v: ListValue): number {
   const loose = v.looseCount;
   const chunks = v.chunkCount;
-  // ListValue: snap, front, chunks, counts, back, length, packedChars, cached, cachedStart,
-  // cachedItems; four arrays (two of loose elements, two per chunk); each chunk one string
+  // ListValue: snap, measured, front, chunks, counts, back, length, packedChars, cached,
+  // cachedStart, cachedItems; four arrays (two of loose elements, two per chunk); each chunk one string
   // (a 16-byte header, its characters, rounded to 8).
   return (
     OBJECT +
-    10 * 8 +
+    11 * 8 +
     4 * JS_ARRAY +
     8 * (loose + 2 * chunks) +
     v.packedChars +
@@ -171,14 +171,14 @@ function listBytes(v: ListValue): number {
 
 function setBytes(v: SetValue): number {
   const m = v.members;
-  // SetValue: snap, members, intset.
-  return OBJECT + 3 * 8 + tableBytes(m, 0) + elements(v, m.size, (i) => stringBytes(m.keys[i]!));
+  // SetValue: snap, measured, members, intset.
+  return OBJECT + 4 * 8 + tableBytes(m, 0) + elements(v, m.size, (i) => stringBytes(m.keys[i]!));
 }
 
 function hashBytes(v: HashValue): number {
   const l = v as unknown as HashLayout;
-  // HashValue: snap, packed, packedSize, table.
-  const own = OBJECT + 4 * 8;
+  // HashValue: snap, measured, packed, packedSize, table.
+  const own = OBJECT + 5 * 8;
   const t = l.table;
   if (t === null) return own + stringBytes(l.packed);
   return (
@@ -200,8 +200,8 @@ const TREE_PAIR = 40;
 function zsetBytes(v: ZSetValue): number {
   const n = v.size;
   const t = (v as unknown as ZSetLayout).table;
-  // ZSetValue: snap, listpack, index, table; ZIndex: root, height, size, head, tail.
-  let bytes = OBJECT + 4 * 8 + OBJECT + 5 * 8;
+  // ZSetValue: snap, measured, listpack, index, table; ZIndex: root, height, size, head, tail.
+  let bytes = OBJECT + 5 * 8 + OBJECT + 5 * 8;
   bytes += elements(v, n, (i) => stringBytes(v.entry(i)[0]));
   // Up to 16 pairs, one leaf with exact-size arrays (a pointer and an unboxed double a pair).
   bytes += n <= 16 ? LEAF + 16 + 16 * n : LEAF + TREE_PAIR * n;
@@ -211,9 +211,24 @@ function zsetBytes(v: ZSetValue): number {
 
 function byteStringBytes(v: ByteString): number {
   const l = v as unknown as ByteStringLayout;
-  // ByteString: snap, str, buf, n.
-  const own = OBJECT + 4 * 8;
+  // ByteString: snap, measured, str, buf, n.
+  const own = OBJECT + 5 * 8;
   return own + (l.buf !== null ? typedBytes(l.buf) : stringBytes(l.str ?? ''));
+}
+
+/**
+ * Measures a value for the key table, rounded to whole 8-byte words, and keeps the figure on an
+ * object (`measured`) for countedBytes.
+ */
+export function measure(v: Value): number {
+  const bytes = round8(valueBytes(v));
+  if (typeof v === 'object') v.measured = bytes;
+  return bytes;
+}
+
+/** What the key table counted for a value when it was stored or last measured. */
+export function countedBytes(v: Value): number {
+  return typeof v === 'object' ? v.measured : round8(valueBytes(v));
 }
 
 /** Bytes a value costs (not counting the slot that holds it). */
@@ -239,14 +254,11 @@ export function valueBytes(v: Value): number {
 export function databaseTableBytes(db: Database): number {
   const d = db.dict;
   const x = db.expires;
-  // KeyTable: StrSet's fields + vals, lru, mem, bytes; expires: a Dict of HeapNumber times whose
-  // keys are the key table's strings (Database.setExpire shares them).
+  // KeyTable: StrSet's fields + vals, lru, bytes, capacity; expires: a Dict of HeapNumber times
+  // whose keys are the key table's strings (Database.setExpire shares them).
   // The keys and values arrays have the capacity of their biggest past.
   let bytes =
-    tableBytes(d, 1, 11) +
-    2 * (arrayOfCapacity(d.capacity) - jsArrayBytes(d.size)) +
-    typedBytes(d.lru) +
-    typedBytes(d.mem);
+    tableBytes(d, 1, 10) + 2 * (arrayOfCapacity(d.capacity) - jsArrayBytes(d.size)) + typedBytes(d.lru);
   if (x.capacity !== 0) {
     bytes +=
       tableBytes(x, 1, 8) + 2 * (arrayOfCapacity(x.capacity) - jsArrayBytes(x.size)) + x.size * HEAP_NUMBER;

@@ -10,7 +10,13 @@ import { intArg, isWord, syntaxError } from '../commands/args.js';
 import type { Client } from '../commands/client.js';
 import { ReplyError } from '../commands/errors.js';
 import type { CommandSpec } from '../commands/spec.js';
-import { databaseTableBytes, keyspaceBytes, stringBytes, tableBytes } from '../engine/memsize.js';
+import {
+  countedBytes,
+  databaseTableBytes,
+  keyspaceBytes,
+  stringBytes,
+  tableBytes,
+} from '../engine/memsize.js';
 import { REDIS_VERSION } from './connection.js';
 import { command, keyRange } from './define.js';
 
@@ -55,7 +61,7 @@ function memoryUsage(c: Client, argv: string[]): void {
     c.reply.nil();
     return;
   }
-  c.reply.int(stringBytes(d.keys[e]!) + d.mem[e]! * 8 + KEY_SLOT);
+  c.reply.int(stringBytes(d.keys[e]!) + countedBytes(d.vals[e]!) + KEY_SLOT);
 }
 
 interface Overhead {

@@ -95,6 +95,8 @@ function take(): string {
 export class HashValue {
   /** Snapshot epoch (see engine/values/types.ts `epoch`). */
   snap = epoch.current;
+  /** Bytes the key table last counted for this value (see ValueObject.measured). */
+  measured = 0;
   get type(): 'hash' {
     return 'hash';
   }

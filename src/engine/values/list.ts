@@ -63,6 +63,8 @@ function unpack(chunk: string, count: number): string[] {
 export class ListValue {
   /** Snapshot epoch (see engine/values/types.ts `epoch`). */
   snap = epoch.current;
+  /** Bytes the key table last counted for this value (see ValueObject.measured). */
+  measured = 0;
   get type(): 'list' {
     return 'list';
   }

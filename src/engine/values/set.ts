@@ -13,6 +13,8 @@ import { epoch } from './types.js';
 export class SetValue {
   /** Snapshot epoch (see engine/values/types.ts `epoch`). */
   snap = epoch.current;
+  /** Bytes the key table last counted for this value (see ValueObject.measured). */
+  measured = 0;
   get type(): 'set' {
     return 'set';
   }

@@ -25,6 +25,8 @@ const SMALL_MAX = 128;
 export class ByteString {
   /** Snapshot epoch (see engine/values/types.ts `epoch`). */
   snap = epoch.current;
+  /** Bytes the key table last counted for this value (see ValueObject.measured). */
+  measured = 0;
   get type(): 'string' {
     return 'string';
   }

@@ -26,6 +26,12 @@ export interface ValueObject {
   readonly encoding: string;
   /** Snapshot epoch of creation or last serialization (see `epoch`). */
   snap: number;
+  /**
+   * The bytes the key table last counted for this value (memory accounting, Database.store and
+   * remeasure): kept on the object rather than in a per-key array, since only objects change
+   * size in place (a string's size follows from the string).
+   */
+  measured: number;
   /** A deep copy (COPY). */
   clone(): ValueObject;
 }

@@ -693,6 +693,8 @@ const TABLE_MIN = 128;
 export class ZSetValue {
   /** Snapshot epoch (see engine/values/types.ts `epoch`). */
   snap = epoch.current;
+  /** Bytes the key table last counted for this value (see ValueObject.measured). */
+  measured = 0;
   get type(): 'zset' {
     return 'zset';
   }

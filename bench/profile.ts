@@ -5,7 +5,7 @@
  * spots without opening DevTools.
  */
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 interface CallFrame {
@@ -42,22 +42,25 @@ export interface ProfileSummary {
   top: HotFunction[];
 }
 
-/** The newest .cpuprofile in dir, if any. */
-export function newestProfile(dir: string): string | undefined {
-  let best: { path: string; mtime: number } | undefined;
+/**
+ * The summary of the busiest .cpuprofile in dir (emptied before a profiled run), if any.
+ * mnemo-server runs the server in a worker thread when it raises its heap limit, and node
+ * writes one profile per thread: the main thread's is nearly all idle.
+ */
+export function busiestProfile(dir: string, topN = 10): ProfileSummary | undefined {
   let names: string[] = [];
   try {
     names = readdirSync(dir);
   } catch {
     return undefined;
   }
+  let best: ProfileSummary | undefined;
   for (const name of names) {
     if (!name.endsWith('.cpuprofile')) continue;
-    const path = join(dir, name);
-    const mtime = statSync(path).mtimeMs;
-    if (best === undefined || mtime > best.mtime) best = { path, mtime };
+    const summary = summariseProfile(join(dir, name), topN);
+    if (best === undefined || summary.busyMs > best.busyMs) best = summary;
   }
-  return best?.path;
+  return best;
 }
 
 function shortLocation(frame: CallFrame): string {

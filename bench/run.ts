@@ -51,7 +51,7 @@ import {
   QUICK,
 } from './plan.js';
 import { describeEnvironment } from './procstat.js';
-import { newestProfile, summariseProfile } from './profile.js';
+import { busiestProfile } from './profile.js';
 import { type FanoutResult, runFanout } from './pubsub.js';
 import {
   environmentLines,
@@ -200,9 +200,9 @@ async function throughput(opts: Options, results: Results, started: ServerProces
     await Promise.all([mnemo.stop(), redis.stop()]);
   }
   if (opts.profile) {
-    const file = newestProfile(PROFILE_DIR);
-    if (file === undefined) progress('no CPU profile was written by mnemo');
-    else results.profile = summariseProfile(file, 10);
+    const summary = busiestProfile(PROFILE_DIR);
+    if (summary === undefined) progress('no CPU profile was written by mnemo');
+    else results.profile = summary;
   }
 }
 

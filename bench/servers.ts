@@ -184,6 +184,9 @@ export function startMnemo(
 ): Promise<ServerProcess> {
   const nodeFlags: string[] = [];
   if (opts.profileDir !== undefined) nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`);
+  // For trying V8 settings on mnemo alone (the benchmark client keeps its own), e.g.
+  // MNEMO_NODE_FLAGS='--max-semi-space-size=4'.
+  nodeFlags.push(...(process.env.MNEMO_NODE_FLAGS ?? '').split(' ').filter((f) => f !== ''));
   return launch(
     'mnemo',
     process.execPath,

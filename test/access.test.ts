@@ -232,6 +232,16 @@ describe('unauthenticated request limits', { timeout: 300_000 }, () => {
     ['after AUTH, no limit', `*2\r\n$4\r\nAUTH\r\n$2\r\npw\r\n${args(11)}${bulk(20000)}`],
     ['a wrong AUTH keeps the limit', `*2\r\n$4\r\nAUTH\r\n$2\r\nno\r\n${args(11)}`],
     ['inline commands', `PING\r\nECHO ${'y'.repeat(20000)}\r\n`],
+    // The server parses pipelined commands ahead of running them (to prefetch their keys): a
+    // RESET in the pipeline must still bring the limits back for what follows it.
+    [
+      'RESET in a pipeline brings the limit back',
+      `*2\r\n$4\r\nAUTH\r\n$2\r\npw\r\nPING\r\nRESET\r\n${args(11)}`,
+    ],
+    [
+      'a protocol error after pipelined commands: they run first',
+      `*2\r\n$4\r\nAUTH\r\n$2\r\npw\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n*2\r\n$3\r\nDEL\r\n$1\r\nk\r\n*x\r\n`,
+    ],
   ];
   for (const [name, input] of cases) {
     test(name, async () => {

@@ -311,3 +311,36 @@ describe('scanStep: Redis SCAN guarantees', () => {
     for (let i = 0; i < 1000; i++) assert.equal(got.get(`v${i}`), i);
   });
 });
+
+describe('prefetch', () => {
+  it('finds each key that heads or follows its bucket head, -1 otherwise, and changes nothing', () => {
+    const d = new Dict<number>();
+    for (let i = 0; i < 5000; i++) d.set(`key:${i}`, i);
+    const probe = ['missing', 'also missing'];
+    for (let i = 0; i < 30; i++) probe.push(`key:${i * 97}`);
+    const entries = new Int32Array(probe.length);
+    const before = JSON.stringify([d.keys, d.vals, d.size, d.bucketCount]);
+    d.prefetch(probe, probe.length, entries);
+    assert.equal(JSON.stringify([d.keys, d.vals, d.size, d.bucketCount]), before);
+    let found = 0;
+    for (let i = 0; i < probe.length; i++) {
+      const e = entries[i]!;
+      // Found: the key's own entry. Not found: absent, or third or later in its chain.
+      if (e >= 0) {
+        assert.equal(e, d.find(probe[i]!), probe[i]);
+        found++;
+      }
+    }
+    assert.equal(entries[0], -1);
+    assert.equal(entries[1], -1);
+    assert.ok(found >= 25, `${found} of 30 present keys found within two chain steps`);
+  });
+
+  it('a small (linear) table reports no entries', () => {
+    const d = new Dict<number>();
+    d.set('a', 1);
+    const entries = new Int32Array(2).fill(7);
+    d.prefetch(['a', 'b'], 2, entries);
+    assert.deepEqual([...entries], [-1, -1]);
+  });
+});

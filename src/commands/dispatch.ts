@@ -5,6 +5,7 @@
  * snapshot, turn a thrown ReplyError into an error reply, and keep the statistics INFO shows.
  */
 
+import { PREFETCH_MAX } from '../engine/dict.js';
 import { Acl } from './acl.js';
 import type { Client } from './client.js';
 import { E, ReplyError } from './errors.js';
@@ -17,6 +18,28 @@ import { type Command, F } from './spec.js';
  * since call() reads the clock twice per command.
  */
 const perf = performance;
+
+const prefetchKeys: string[] = [];
+
+/**
+ * Before a pipeline of commands runs, warms the cache for the first key of each (Database.
+ * prefetch): on a big keyspace each lookup otherwise waits for a chain of cache misses of its
+ * own, one command after another, where the prefetch lets the misses of all the commands
+ * overlap. A hint only; the commands then run as usual, in order.
+ */
+export function prefetchPipeline(c: Client, batch: readonly string[][], from: number, to: number): void {
+  const table = c.inst.commands;
+  const keys = prefetchKeys;
+  let n = 0;
+  for (let i = from; i < to && n < PREFETCH_MAX; i++) {
+    const argv = batch[i]!;
+    const cmd = table.lookup(argv[0]!);
+    if (cmd === undefined || cmd.firstKey <= 0 || cmd.firstKey >= argv.length) continue;
+    keys[n++] = argv[cmd.firstKey]!;
+  }
+  if (n > 1) c.db.prefetch(keys, n);
+  for (let i = 0; i < n; i++) keys[i] = '';
+}
 
 /** Resolves argv to a command record, or writes the rejection and returns null. */
 export function resolve(c: Client, argv: string[]): Command | null {

@@ -6,7 +6,7 @@
  * the keyspace's clock snapshot, so one command sees one instant.
  */
 
-import { Dict } from './dict.js';
+import { Dict, PREFETCH_MAX } from './dict.js';
 import { NOTIFY } from './events.js';
 import { LRU_CLOCK_MAX, lfuCounter, lfuInit, lfuMinutes, lfuTouch, lruClock } from './evict.js';
 import type { Keyspace } from './keyspace.js';
@@ -73,6 +73,8 @@ export class ExpireTable extends Dict<number> {
   }
 }
 
+const prefetchEntries = new Int32Array(PREFETCH_MAX);
+
 export class Database {
   readonly dict = new KeyTable();
   readonly expires = new ExpireTable();
@@ -88,6 +90,31 @@ export class Database {
 
   get size(): number {
     return this.dict.size;
+  }
+
+  /**
+   * Warms the cache for the lookups of `count` keys about to be made by pipelined commands:
+   * the key table's entries (Dict.prefetch), then each found entry's access field and value
+   * (a string, or the head of a value object), and the expires table's entries when it has
+   * any. Changes nothing.
+   */
+  prefetch(keys: readonly string[], count: number): number {
+    const found = prefetchEntries;
+    const d = this.dict;
+    let sink = d.prefetch(keys, count, found);
+    const lru = d.lru;
+    const vals = d.vals;
+    for (let i = 0; i < count; i++) {
+      const e = found[i]!;
+      if (e < 0) continue;
+      sink ^= lru[e]!;
+      const v = vals[e]!;
+      // The string, or the object's first fields (a hash, list, set or sorted set).
+      if (typeof v === 'string') sink += v.length;
+      else if (typeof v === 'object') sink += v.measured;
+    }
+    if (this.expires.size !== 0) sink += this.expires.prefetch(keys, count, found);
+    return sink;
   }
 
   /**

@@ -8,7 +8,7 @@
 
 import type { Socket } from 'node:net';
 import { Client, type Connection } from '../commands/client.js';
-import { dispatch } from '../commands/dispatch.js';
+import { dispatch, prefetchPipeline } from '../commands/dispatch.js';
 import type { Instance } from '../commands/instance.js';
 import { type ParserLimits, ProtocolError, RequestParser } from '../protocol/parser.js';
 import { RespWriter } from '../protocol/resp-writer.js';
@@ -22,6 +22,10 @@ import type { Logger } from './log.js';
  */
 const FLUSH_AT = 1 << 20;
 
+/** The most commands parsed ahead of running them, for prefetching their keys together. */
+const BATCH = 16;
+const NO_ARGV: string[] = [];
+
 export class ClientConnection implements Connection {
   readonly client: Client;
   private readonly parser: RequestParser;
@@ -29,6 +33,12 @@ export class ClientConnection implements Connection {
   private closing = false;
   private paused = false;
   private flushScheduled = false;
+  /** Commands parsed ahead of running (fillBatch): batch[batchNext, batchLen) are still to run. */
+  private readonly batch: string[][] = [];
+  private batchNext = 0;
+  private batchLen = 0;
+  /** A protocol error met while parsing ahead, answered once the commands before it have run. */
+  private batchError: ProtocolError | null = null;
   /** When the output first went over the soft limit (client-output-buffer-limit), or 0. */
   private softLimitSince = 0;
   readonly addr: string;
@@ -119,7 +129,6 @@ export class ClientConnection implements Connection {
 
   private processInput(): void {
     const client = this.client;
-    const parser = this.parser;
     // A command held back by CLIENT PAUSE goes first once the pause is over.
     if (client.postponed !== null) {
       const argv = client.postponed;
@@ -127,17 +136,10 @@ export class ClientConnection implements Connection {
       dispatch(client, argv);
     }
     while (!this.paused && !this.closing && client.blocked === null && client.postponed === null) {
-      let argv: string[] | null;
-      parser.authRequired = !client.authenticated && authRequired(client);
-      try {
-        argv = parser.next();
-      } catch (err) {
-        if (!(err instanceof ProtocolError)) throw err;
-        this.protocolError(err);
-        return;
-      }
-      if (argv === null) break;
-      if (argv.length === 0) continue;
+      if (this.batchNext === this.batchLen && !this.fillBatch()) return;
+      const argv = this.batch[this.batchNext]!;
+      // Not kept alive by the batch once it runs.
+      this.batch[this.batchNext++] = NO_ARGV;
       dispatch(client, argv);
       if (client.closeAfterReply) {
         this.flush(true);
@@ -151,6 +153,56 @@ export class ClientConnection implements Connection {
       if (this.writer.len > FLUSH_AT) this.flush();
     }
     this.flush();
+  }
+
+  /**
+   * Parses up to BATCH commands ahead of running them, so that their keys are looked up together
+   * first (prefetchPipeline: the cache misses of a pipeline overlap). Returns false, after
+   * flushing, when nothing is left to run; a protocol error met after some commands waits until
+   * they ran, then is answered as before. A client that must still authenticate is parsed one
+   * command at a time (its request limits change once AUTH succeeds), and a batch ends after a
+   * RESET, which may undo the authentication.
+   */
+  private fillBatch(): boolean {
+    const client = this.client;
+    const parser = this.parser;
+    this.batchNext = 0;
+    this.batchLen = 0;
+    if (this.batchError !== null) {
+      const err = this.batchError;
+      this.batchError = null;
+      this.protocolError(err);
+      return false;
+    }
+    parser.authRequired = !client.authenticated && authRequired(client);
+    const max = parser.authRequired ? 1 : BATCH;
+    let n = 0;
+    while (n < max) {
+      let argv: string[] | null;
+      try {
+        argv = parser.next();
+      } catch (err) {
+        if (!(err instanceof ProtocolError)) throw err;
+        if (n === 0) {
+          this.protocolError(err);
+          return false;
+        }
+        this.batchError = err;
+        break;
+      }
+      if (argv === null) break;
+      if (argv.length === 0) continue;
+      this.batch[n++] = argv;
+      const name = argv[0]!;
+      if (name.length === 5 && name.toLowerCase() === 'reset') break;
+    }
+    this.batchLen = n;
+    if (n === 0) {
+      this.flush();
+      return false;
+    }
+    if (n > 1) prefetchPipeline(client, this.batch, 0, n);
+    return true;
   }
 
   private protocolError(err: ProtocolError): void {

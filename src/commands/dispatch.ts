@@ -22,23 +22,37 @@ const perf = performance;
 const prefetchKeys: string[] = [];
 
 /**
- * Before a pipeline of commands runs, warms the cache for the first key of each (Database.
- * prefetch): on a big keyspace each lookup otherwise waits for a chain of cache misses of its
- * own, one command after another, where the prefetch lets the misses of all the commands
- * overlap. A hint only; the commands then run as usual, in order.
+ * Before commands parsed together run, warms the cache for their keys (Database.prefetch, at
+ * most PREFETCH_MAX keys at a time): on a big keyspace each lookup otherwise waits for a chain
+ * of cache misses of its own, one after another, where the prefetch lets the misses of all the
+ * keys overlap. Keys are found by the commands' legacy key range (first, last, step), as
+ * COMMAND reports it; a lone key gains nothing and is left alone. A hint only: the commands
+ * then run as usual, in order.
  */
 export function prefetchPipeline(c: Client, batch: readonly string[][], from: number, to: number): void {
   const table = c.inst.commands;
   const keys = prefetchKeys;
   let n = 0;
-  for (let i = from; i < to && n < PREFETCH_MAX; i++) {
+  let sent = false;
+  for (let i = from; i < to; i++) {
     const argv = batch[i]!;
     const cmd = table.lookup(argv[0]!);
-    if (cmd === undefined || cmd.firstKey <= 0 || cmd.firstKey >= argv.length) continue;
-    keys[n++] = argv[cmd.firstKey]!;
+    if (cmd === undefined || cmd.firstKey <= 0) continue;
+    const last = cmd.lastKey < 0 ? argv.length + cmd.lastKey : Math.min(cmd.lastKey, argv.length - 1);
+    const step = cmd.step > 0 ? cmd.step : 1;
+    for (let k = cmd.firstKey; k <= last; k += step) {
+      keys[n++] = argv[k]!;
+      if (n === PREFETCH_MAX) {
+        c.db.prefetch(keys, n);
+        n = 0;
+        sent = true;
+      }
+    }
   }
-  if (n > 1) c.db.prefetch(keys, n);
-  for (let i = 0; i < n; i++) keys[i] = '';
+  if (n > 1 || (n === 1 && sent)) c.db.prefetch(keys, n);
+  // Not kept alive until the next pipeline.
+  const used = sent ? PREFETCH_MAX : n;
+  for (let i = 0; i < used; i++) keys[i] = '';
 }
 
 /** Resolves argv to a command record, or writes the rejection and returns null. */

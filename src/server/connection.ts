@@ -201,7 +201,7 @@ export class ClientConnection implements Connection {
       this.flush();
       return false;
     }
-    if (n > 1) prefetchPipeline(client, this.batch, 0, n);
+    prefetchPipeline(client, this.batch, 0, n);
     return true;
   }
 

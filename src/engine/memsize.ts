@@ -155,12 +155,15 @@ function elements(owner: object, n: number, bytes: (i: number) => number): numbe
 function listBytes(v: ListValue): number {
   const loose = v.looseCount;
   const chunks = v.chunkCount;
-  // ListValue: snap, measured, front, chunks, counts, back, length, packedChars, cached,
-  // cachedStart, cachedItems; four arrays (two of loose elements, two per chunk); each chunk one string
-  // (a 16-byte header, its characters, rounded to 8).
+  // ListValue: snap, measured, front, chunks, back, length, packedChars, cached, cachedStart,
+  // cachedItems; Chunks: strs, counts, head; four arrays (two of loose elements, two per chunk,
+  // whose free room in front is left out: at most one slot per chunk of CHUNK elements); each
+  // chunk one string (a 16-byte header, its characters, rounded to 8).
   return (
     OBJECT +
-    11 * 8 +
+    10 * 8 +
+    OBJECT +
+    3 * 8 +
     4 * JS_ARRAY +
     8 * (loose + 2 * chunks) +
     v.packedChars +

@@ -60,6 +60,97 @@ function unpack(chunk: string, count: number): string[] {
   return out;
 }
 
+/**
+ * The packed chunks of a list, in order, with their element counts: an array with room kept in
+ * front, so that adding or taking a chunk at either end is O(1) amortised (a plain array's
+ * unshift and shift move every chunk: microseconds per chunk on a list of millions).
+ */
+class Chunks {
+  private strs: string[] = [];
+  private counts: number[] = [];
+  /** Index of the first chunk in the arrays; the slots before it are free. */
+  private head = 0;
+
+  get size(): number {
+    return this.strs.length - this.head;
+  }
+  get(k: number): string {
+    return this.strs[this.head + k]!;
+  }
+  count(k: number): number {
+    return this.counts[this.head + k]!;
+  }
+
+  pushBack(chunk: string, count: number): void {
+    this.strs.push(chunk);
+    this.counts.push(count);
+  }
+
+  pushFront(chunk: string, count: number): void {
+    if (this.head === 0) this.regrow(Math.max(8, this.size));
+    this.head--;
+    this.strs[this.head] = chunk;
+    this.counts[this.head] = count;
+  }
+
+  /** Removes the first chunk; returns its string (its count was read with count(0)). */
+  shift(): string {
+    const h = this.head;
+    const chunk = this.strs[h]!;
+    this.strs[h] = '';
+    this.head = h + 1;
+    if (this.head === this.strs.length) this.clear();
+    // Free room in front never outgrows the chunks themselves.
+    else if (this.head > 16 && this.head > this.size) this.regrow(0);
+    return chunk;
+  }
+
+  /** Removes the last chunk; returns its string (its count was read with count(size - 1)). */
+  pop(): string {
+    const chunk = this.strs.pop()!;
+    this.counts.pop();
+    if (this.strs.length === this.head) this.clear();
+    return chunk;
+  }
+
+  /** Replaces chunk k with `chunks` (and their counts). */
+  replace(k: number, chunks: string[], counts: number[]): void {
+    this.strs.splice(this.head + k, 1, ...chunks);
+    this.counts.splice(this.head + k, 1, ...counts);
+  }
+
+  clear(): void {
+    this.strs = [];
+    this.counts = [];
+    this.head = 0;
+  }
+
+  clone(): Chunks {
+    const c = new Chunks();
+    // Chunks are immutable strings: the copy shares them.
+    c.strs = this.strs.slice(this.head);
+    c.counts = this.counts.slice(this.head);
+    return c;
+  }
+
+  /** Moves the chunks to fresh arrays with `room` free slots in front. */
+  private regrow(room: number): void {
+    const strs: string[] = [];
+    const counts: number[] = [];
+    for (let i = 0; i < room; i++) {
+      strs.push('');
+      counts.push(0);
+    }
+    for (let i = this.head; i < this.strs.length; i++) {
+      strs.push(this.strs[i]!);
+      counts.push(this.counts[i]!);
+    }
+    this.strs = strs;
+    this.counts = counts;
+    this.head = room;
+  }
+}
+
 export class ListValue {
   /** Snapshot epoch (see engine/values/types.ts `epoch`). */
   snap = epoch.current;
@@ -75,8 +166,7 @@ export class ListValue {
   /** The first elements, reversed: front[front.length - 1] is element 0. */
   private front: string[] = [];
   /** Packed chunks in list order, and how many elements each holds. */
-  private chunks: string[] = [];
-  private counts: number[] = [];
+  private chunks = new Chunks();
   /** The last elements, in order. */
   private back: string[] = [];
   length = 0;
@@ -94,7 +184,7 @@ export class ListValue {
 
   /** Packed chunks, for memory accounting. */
   get chunkCount(): number {
-    return this.chunks.length;
+    return this.chunks.size;
   }
 
   /** The i-th loose element (0 <= i < looseCount), for memory accounting. */
@@ -115,8 +205,7 @@ export class ListValue {
   /** Packs the inner CHUNK elements of the back into a chunk after the others. */
   private packBack(): void {
     const chunk = pack(this.back.slice(0, CHUNK));
-    this.chunks.push(chunk);
-    this.counts.push(CHUNK);
+    this.chunks.pushBack(chunk, CHUNK);
     this.packedChars += chunk.length;
     this.back = this.back.slice(CHUNK);
   }
@@ -124,8 +213,7 @@ export class ListValue {
   /** Packs the inner CHUNK elements of the front into a chunk before the others. */
   private packFront(): void {
     const chunk = pack(this.front.slice(0, CHUNK).reverse());
-    this.chunks.unshift(chunk);
-    this.counts.unshift(CHUNK);
+    this.chunks.pushFront(chunk, CHUNK);
     this.packedChars += chunk.length;
     this.front = this.front.slice(CHUNK);
   }
@@ -147,10 +235,11 @@ export class ListValue {
   popFront(): string | undefined {
     if (this.length === 0) return undefined;
     if (this.front.length === 0) {
-      if (this.chunks.length > 0) {
-        const chunk = this.chunks.shift()!;
+      if (this.chunks.size > 0) {
+        const count = this.chunks.count(0);
+        const chunk = this.chunks.shift();
         this.packedChars -= chunk.length;
-        this.front = unpack(chunk, this.counts.shift()!).reverse();
+        this.front = unpack(chunk, count).reverse();
       } else {
         const k = Math.ceil(this.back.length / 2);
         this.front = this.back.slice(0, k).reverse();
@@ -165,10 +254,11 @@ export class ListValue {
   popBack(): string | undefined {
     if (this.length === 0) return undefined;
     if (this.back.length === 0) {
-      if (this.chunks.length > 0) {
-        const chunk = this.chunks.pop()!;
+      if (this.chunks.size > 0) {
+        const count = this.chunks.count(this.chunks.size - 1);
+        const chunk = this.chunks.pop();
         this.packedChars -= chunk.length;
-        this.back = unpack(chunk, this.counts.pop()!);
+        this.back = unpack(chunk, count);
       } else {
         const k = Math.ceil(this.front.length / 2);
         this.back = this.front.slice(0, k).reverse();
@@ -185,7 +275,7 @@ export class ListValue {
    * chunk to a neighbour when reads go in order); returns the element's index within it.
    */
   private locate(j: number): number {
-    const counts = this.counts;
+    const chunks = this.chunks;
     let k: number;
     let start: number;
     if (this.cached >= 0) {
@@ -196,28 +286,28 @@ export class ListValue {
         start = j;
       } else if (j === this.cachedStart - 1) {
         k = this.cached - 1;
-        start = this.cachedStart - counts[k]!;
+        start = this.cachedStart - chunks.count(k);
       } else [k, start] = this.scan(j);
     } else [k, start] = this.scan(j);
     this.cached = k;
     this.cachedStart = start;
-    this.cachedItems = unpack(this.chunks[k]!, counts[k]!);
+    this.cachedItems = unpack(chunks.get(k), chunks.count(k));
     return j - start;
   }
 
   /** The chunk holding packed element `j` and where it starts, walking from the nearer end. */
   private scan(j: number): [number, number] {
-    const counts = this.counts;
+    const chunks = this.chunks;
     const total = this.packedCount;
     if (j < total / 2) {
       let k = 0;
       let start = 0;
-      while (start + counts[k]! <= j) start += counts[k++]!;
+      while (start + chunks.count(k) <= j) start += chunks.count(k++);
       return [k, start];
     }
-    let k = counts.length - 1;
-    let start = total - counts[k]!;
-    while (start > j) start -= counts[--k]!;
+    let k = chunks.size - 1;
+    let start = total - chunks.count(k);
+    while (start > j) start -= chunks.count(--k);
     return [k, start];
   }
 
@@ -249,10 +339,13 @@ export class ListValue {
 
   /** Replaces chunk k with chunks of `groups` (each at most 2 x CHUNK elements). */
   private repack(k: number, groups: string[][]): void {
-    const old = this.chunks[k]!;
+    const old = this.chunks.get(k);
     const chunks = groups.map(pack);
-    this.chunks.splice(k, 1, ...chunks);
-    this.counts.splice(k, 1, ...groups.map((g) => g.length));
+    this.chunks.replace(
+      k,
+      chunks,
+      groups.map((g) => g.length),
+    );
     this.packedChars += chunks.reduce((n, c) => n + c.length, 0) - old.length;
   }
 
@@ -263,10 +356,8 @@ export class ListValue {
 
   clone(): ListValue {
     const l = new ListValue();
-    // Chunks are immutable strings: the copy shares them.
     l.front = this.front.slice();
-    l.chunks = this.chunks.slice();
-    l.counts = this.counts.slice();
+    l.chunks = this.chunks.clone();
     l.back = this.back.slice();
     l.length = this.length;
     l.packedChars = this.packedChars;
@@ -282,8 +373,7 @@ export class ListValue {
   /** Replaces the contents with `elements`. */
   replaceAll(elements: string[]): void {
     this.front = [];
-    this.chunks = [];
-    this.counts = [];
+    this.chunks.clear();
     this.back = [];
     this.length = 0;
     this.packedChars = 0;

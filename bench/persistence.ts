@@ -202,9 +202,6 @@ async function measureOp(
   };
 }
 
-/** Runs of each operation: the table shows medians, so one scheduling hiccup does not decide. */
-const RUNS = 3;
-
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] ?? 0;
@@ -224,8 +221,11 @@ function combine(runs: StallResult[]): StallResult {
   };
 }
 
-/** Loads `keys` keys into a fresh server, then measures BGSAVE and BGREWRITEAOF. */
-export async function runStalls(server: ServerProcess, keys: number): Promise<StallResult[]> {
+/**
+ * Loads `keys` keys into a fresh server, then measures BGSAVE and BGREWRITEAOF `runs` times
+ * each: the table shows medians, so one scheduling hiccup does not decide.
+ */
+export async function runStalls(server: ServerProcess, keys: number, runs: number): Promise<StallResult[]> {
   await loadKeys(server.port, keys);
   const control = await RespClient.connect(server.port);
   const pc = await RespClient.connect(server.port);
@@ -236,9 +236,9 @@ export async function runStalls(server: ServerProcess, keys: number): Promise<St
       await sleep(50);
     const out: StallResult[] = [];
     for (const op of ['BGSAVE', 'BGREWRITEAOF'] as const) {
-      const runs: StallResult[] = [];
-      for (let i = 0; i < RUNS; i++) runs.push(await measureOp(server, op, keys, control, pinger));
-      out.push(combine(runs));
+      const measured: StallResult[] = [];
+      for (let i = 0; i < runs; i++) measured.push(await measureOp(server, op, keys, control, pinger));
+      out.push(combine(measured));
     }
     return out;
   } finally {

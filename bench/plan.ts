@@ -150,6 +150,8 @@ export interface Mode {
   pauses: { keys: number; rate: number; clients: number; seconds: number; setShare: number };
   /** The persistence part's restarts: keys saved (RDB, AOF) and loaded again at start-up. */
   restartKeys: number;
+  /** Runs of each background operation (BGSAVE, BGREWRITEAOF); the table shows their median. */
+  stallRuns: number;
   /** One redis-benchmark run longer than this is killed and reported as failed. */
   runTimeoutMs: number;
 }
@@ -167,10 +169,11 @@ export const FULL: Mode = {
   fanoutDeliveries: 5_000_000,
   eviction: { maxmemory: '100mb', keyspace: 10_000_000, setRequests: 4_000_000, getRequests: 2_000_000 },
   // 20M is past V8's 2^24 Map limit. 50M (`--scale-steps 1000000,10000000,50000000`) took
-  // 115 s (mnemo) and 160 s (redis) to load on the 2-core machine: too long for every full run.
+  // 68 s (mnemo) and 103 s (redis) to load on the 2-core machine: too long for every full run.
   scaleSteps: [1_000_000, 10_000_000, 20_000_000],
   pauses: { keys: 10_000_000, rate: 20_000, clients: 50, seconds: 20, setShare: 0.2 },
   restartKeys: 1_000_000,
+  stallRuns: 3,
   runTimeoutMs: 120_000,
 };
 
@@ -178,18 +181,20 @@ export const QUICK: Mode = {
   name: 'quick',
   clients: 50,
   keyspace: 1_000_000,
-  // Enough that the 10 ms tick of /proc CPU times stays a few per cent of each reading.
+  // Enough that the 10 ms tick of /proc CPU times stays a few per cent of each reading (P16:
+  // about 0.3 s of server CPU, 30 ticks).
   requests: new Map([
-    [1, 50_000],
-    [16, 400_000],
+    [1, 40_000],
+    [16, 200_000],
   ]),
   memoryKeys: 100_000,
   inProcessOps: 100_000,
   fanoutDeliveries: 1_000_000,
   eviction: { maxmemory: '32mb', keyspace: 10_000_000, setRequests: 1_000_000, getRequests: 500_000 },
   scaleSteps: [1_000_000, 2_000_000],
-  pauses: { keys: 1_000_000, rate: 20_000, clients: 50, seconds: 10, setShare: 0.2 },
+  pauses: { keys: 500_000, rate: 20_000, clients: 50, seconds: 5, setShare: 0.2 },
   restartKeys: 200_000,
+  stallRuns: 1,
   runTimeoutMs: 30_000,
 };
 

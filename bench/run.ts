@@ -360,7 +360,7 @@ async function persistence(opts: Options, results: Results, started: ServerProce
     const server = await start();
     started.push(server);
     try {
-      for (const m of await runStalls(server, opts.mode.memoryKeys)) {
+      for (const m of await runStalls(server, opts.mode.memoryKeys, opts.mode.stallRuns)) {
         list.push(m);
         progress(
           `persistence ${m.op.padEnd(12)} ${server.name.padEnd(5)} ${(m.durationMs / 1000).toFixed(2)} s, worst PING ${m.maxRttMs.toFixed(2)} ms (idle ${m.baselineMaxMs.toFixed(2)}), p99 ${m.p99RttMs.toFixed(2)} ms, extra memory ${(m.extraMemory / 1048576).toFixed(1)} MiB; ${m.serverSays}`,

@@ -1,8 +1,8 @@
 /**
  * The collections part of the benchmark: memory per member of big and small aggregates, mnemo
  * beside redis-server. Each scenario (one hash of N fields, one set of N strings, one set of N
- * integers, one sorted set of N members, one list of N elements, and N/10 small hashes of 10
- * fields, the listpack case) is loaded into a freshly started server of each kind through one
+ * integers, one sorted set of N members, one list of N elements, N/10 small hashes of 10
+ * fields, the listpack case, and N string keys each with a TTL) is loaded into a freshly started server of each kind through one
  * deeply pipelined connection; the growth of INFO used_memory and of RSS is divided by the
  * number of members. A fresh server per scenario keeps one scenario's heap out of the next.
  *
@@ -23,6 +23,8 @@ export interface CollectionScenario {
   members: number;
   commands: number;
   make: (i: number) => string[];
+  /** The first byte of every reply to `make`'s commands (default ':', an integer). */
+  replyByte?: number;
   /** What the loaded data must look like: [command, expected reply]. */
   check: [string[], string | number];
 }
@@ -105,17 +107,32 @@ export function collectionScenarios(n: number): CollectionScenario[] {
       ],
       check: [['OBJECT', 'ENCODING', 'user:0000000'], 'listpack'],
     },
+    {
+      // The memory part's keys (key:0000001 -> val1, ...), each with a TTL: what the expires
+      // table adds to a key.
+      name: `${n} string keys with a TTL`,
+      members: n,
+      commands: n,
+      make: (i) => ['SET', `key:${String(i + 1).padStart(7, '0')}`, `val${i + 1}`, 'EX', '1000000'],
+      replyByte: 0x2b,
+      check: [['DBSIZE'], n],
+    },
   ];
 }
 
-/** Sends `total` commands made by `make(i)` through one deep pipeline; each reply an integer. */
-function pipeline(port: number, total: number, make: (i: number) => string[]): Promise<number> {
+/** Sends `total` commands made by `make(i)` through one deep pipeline; each reply starts with `replyByte`. */
+function pipeline(
+  port: number,
+  total: number,
+  make: (i: number) => string[],
+  replyByte: number,
+): Promise<number> {
   const build = (from: number, n: number) => {
     const parts: Buffer[] = [];
     for (let i = from; i < from + n; i++) parts.push(encodeCommand(make(i)));
     return Buffer.concat(parts);
   };
-  return pipelineLoad(port, total, build, { replyByte: 0x3a, batch: 2_000, what: 'command' });
+  return pipelineLoad(port, total, build, { replyByte, batch: 2_000, what: 'command' });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -146,7 +163,7 @@ export async function measureCollection(
     await c.call('PING');
     await sleep(300);
     const before = await memory(c, server);
-    const loadMs = await pipeline(server.port, sc.commands, sc.make);
+    const loadMs = await pipeline(server.port, sc.commands, sc.make, sc.replyByte ?? 0x3a);
     const got = await c.call(...sc.check[0]);
     if (got !== sc.check[1]) throw new Error(`${sc.check[0].join(' ')} = ${String(got)}, not ${sc.check[1]}`);
     // Let mnemo's cron and a collection catch up with the load, as an idle server would.

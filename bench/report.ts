@@ -523,7 +523,7 @@ export function collectionsTable(r: Results): Table | undefined {
     align: 'lrrrrrr',
     rows,
     notes: [
-      'Each collection is loaded into a freshly started server of each kind (10 members per command, pipelined); the figures are the growth of INFO used_memory and of RSS divided by the members. The small hashes are user records of 10 short fields (listpack in Redis, packed strings in mnemo).',
+      "Each collection is loaded into a freshly started server of each kind (10 members per command, pipelined); the figures are the growth of INFO used_memory and of RSS divided by the members. The small hashes are user records of 10 short fields (listpack in Redis, packed strings in mnemo). The string keys with a TTL are the memory test's keys, each SET with EX: compare with its bytes per key to see what a TTL adds.",
     ],
   };
 }

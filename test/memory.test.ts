@@ -15,16 +15,14 @@
  */
 
 import assert from 'node:assert/strict';
-import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { type ChildProcess, fork } from 'node:child_process';
+import { totalmem } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { getHeapStatistics } from 'node:v8';
-import { MNEMO_BIN, startMnemo } from './helpers/mnemo.js';
+import { type MnemoProcess, spawnMnemo, startMnemo } from './helpers/mnemo.js';
 import { RawClient } from './helpers/raw-client.js';
-import { freePort, pingOnce, track, waitForPing } from './helpers/redis-server.js';
+import { pingOnce, track } from './helpers/redis-server.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -333,42 +331,7 @@ if (process.env.MNEMO_MEMORY_CHILD === '1') {
   });
 
   describe('mnemo-server sizes its V8 heap', () => {
-    interface Proc {
-      proc: ChildProcess;
-      port: number;
-      output(): string;
-      exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-    }
-
-    async function launch(nodeFlags: string[], args: string[]): Promise<Proc> {
-      const port = await freePort();
-      const dir = mkdtempSync(join(tmpdir(), 'mnemo-test-'));
-      const argv = [
-        ...nodeFlags,
-        MNEMO_BIN,
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--dir',
-        dir,
-        ...args,
-      ];
-      const proc = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-      track(proc);
-      let out = '';
-      proc.stdout?.on('data', (d: Buffer) => (out += d.toString('latin1')));
-      proc.stderr?.on('data', (d: Buffer) => (out += d.toString('latin1')));
-      const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-        proc.once('exit', (code, signal) => resolve({ code, signal })),
-      );
-      await waitForPing(port, proc, 'mnemo-server', () => out);
-      return { proc, port, output: () => out, exit };
-    }
-
-    async function heapLimit(p: Proc): Promise<number> {
+    async function heapLimit(p: MnemoProcess): Promise<number> {
       const c = await RawClient.connect(p.port);
       try {
         return Number(infoField(await info(c, 'memory'), 'mnemo_heap_limit'));
@@ -378,15 +341,15 @@ if (process.env.MNEMO_MEMORY_CHILD === '1') {
     }
 
     it('without maxmemory: a heap of 75% of the machine, one pid, exit 0 on SIGTERM', async () => {
-      const p = await launch([], []);
+      const p = await spawnMnemo();
       const c = await RawClient.connect(p.port);
       const pid = Number(infoField(await info(c, 'server'), 'process_id'));
       await c.close();
-      assert.equal(pid, p.proc.pid, 'INFO process_id is the process that was started');
+      assert.equal(pid, p.pid, 'INFO process_id is the process that was started');
       const limit = await heapLimit(p);
       assert.ok(limit >= totalmem() * 0.7, `heap limit ${limit} for ${totalmem()} bytes of RAM`);
-      assert.match(p.output(), new RegExp(`\\(pid ${p.proc.pid}\\)`));
-      p.proc.kill('SIGTERM');
+      assert.match(p.output(), new RegExp(`\\(pid ${p.pid}\\)`));
+      await p.stop('SIGTERM');
       const { code } = await p.exit;
       assert.equal(code, 0);
       assert.match(p.output(), /Received SIGTERM, shutting down/);
@@ -394,23 +357,21 @@ if (process.env.MNEMO_MEMORY_CHILD === '1') {
     });
 
     it('SIGKILL ends the whole server at once', async () => {
-      const p = await launch([], []);
-      p.proc.kill('SIGKILL');
+      const p = await spawnMnemo();
+      await p.stop('SIGKILL');
       const { signal } = await p.exit;
       assert.equal(signal, 'SIGKILL');
       assert.equal(await pingOnce(p.port), false, 'nothing answers on the port any more');
     });
 
     it('with maxmemory, Node default heap suffices; an explicit --max-old-space-size is kept', async () => {
-      const small = await launch([], ['--maxmemory', '100mb']);
+      const small = await spawnMnemo(['--maxmemory', '100mb']);
       assert.equal(await heapLimit(small), getHeapStatistics().heap_size_limit);
-      small.proc.kill('SIGKILL');
-      await small.exit;
-      const given = await launch(['--max-old-space-size=300'], []);
+      await small.stop();
+      const given = await spawnMnemo([], ['--max-old-space-size=300']);
       const limit = await heapLimit(given);
       assert.ok(limit > 300 * 1048576 && limit < 400 * 1048576, `heap limit ${limit}`);
-      given.proc.kill('SIGKILL');
-      await given.exit;
+      await given.stop();
     });
   });
 }

@@ -54,13 +54,18 @@ export interface MnemoProcess {
   output(): string;
   /** SIGKILL by default; pass 'SIGTERM' to test a clean shutdown. */
   stop(signal?: NodeJS.Signals): Promise<void>;
+  /** How the process ended, once it has. */
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /** The compiled executable, next to this helper in dist/ (dist/test/helpers -> dist/src/bin). */
 export const MNEMO_BIN = fileURLToPath(new URL('../../src/bin/mnemo-server.js', import.meta.url));
 
-/** Spawns mnemo-server with `--port P --bind 127.0.0.1` plus `extraArgs`. */
-export async function spawnMnemo(extraArgs: readonly string[] = []): Promise<MnemoProcess> {
+/** Spawns mnemo-server with `--port P --bind 127.0.0.1` plus `extraArgs`, under node `nodeFlags`. */
+export async function spawnMnemo(
+  extraArgs: readonly string[] = [],
+  nodeFlags: readonly string[] = [],
+): Promise<MnemoProcess> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
@@ -78,8 +83,11 @@ export async function spawnMnemo(extraArgs: readonly string[] = []): Promise<Mne
       dir,
       ...extraArgs,
     ];
-    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [...nodeFlags, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     track(proc);
+    const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      proc.once('exit', (code, signal) => resolve({ code, signal })),
+    );
     let out = '';
     proc.stdout?.on('data', (d: Buffer) => (out += d.toString('latin1')));
     proc.stderr?.on('data', (d: Buffer) => (out += d.toString('latin1')));
@@ -91,7 +99,13 @@ export async function spawnMnemo(extraArgs: readonly string[] = []): Promise<Mne
       await killProcess(proc);
       continue;
     }
-    return { port, pid: proc.pid ?? -1, output, stop: (signal = 'SIGKILL') => killProcess(proc, signal) };
+    return {
+      port,
+      pid: proc.pid ?? -1,
+      output,
+      stop: (signal = 'SIGKILL') => killProcess(proc, signal),
+      exit,
+    };
   }
   throw lastError;
 }

@@ -177,6 +177,11 @@ export interface MnemoOptions {
   extraArgs?: readonly string[];
 }
 
+/** What both servers start with: this port on the loopback, and no persistence. */
+function baseArgs(port: number): string[] {
+  return ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+}
+
 export function startMnemo(
   outDir: string,
   serverScript: string,
@@ -190,20 +195,7 @@ export function startMnemo(
   return launch(
     'mnemo',
     process.execPath,
-    // The same persistence settings as the redis-server below: none.
-    (port) => [
-      ...nodeFlags,
-      serverScript,
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      ...(opts.extraArgs ?? []),
-    ],
+    (port) => [...nodeFlags, serverScript, ...baseArgs(port), ...(opts.extraArgs ?? [])],
     outDir,
     // Writing a CPU profile at exit can take several seconds for a long run.
     opts.profileDir !== undefined ? 60_000 : 10_000,
@@ -211,21 +203,5 @@ export function startMnemo(
 }
 
 export function startRedis(outDir: string, extraArgs: readonly string[] = []): Promise<ServerProcess> {
-  return launch(
-    'redis',
-    'redis-server',
-    (port) => [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      ...extraArgs,
-    ],
-    outDir,
-    10_000,
-  );
+  return launch('redis', 'redis-server', (port) => [...baseArgs(port), ...extraArgs], outDir, 10_000);
 }

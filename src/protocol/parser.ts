@@ -121,6 +121,27 @@ export class RequestParser {
     this.pos = 0;
   }
 
+  /**
+   * Makes the unparsed bytes the parser's own. A connection whose socket reads into one shared
+   * buffer calls this before returning from the read, as the next read overwrites that buffer;
+   * with everything parsed (the usual case) there is nothing to copy.
+   */
+  detach(): void {
+    const rest = this.buf.length - this.pos;
+    if (rest === 0) {
+      this.buf = EMPTY;
+      this.pos = 0;
+      return;
+    }
+    // A view into `acc` is ours already.
+    if (this.acc !== null) return;
+    const own = Buffer.allocUnsafe(Math.max(rest * 2, 4096));
+    this.buf.copy(own, 0, this.pos);
+    this.acc = own;
+    this.buf = own.subarray(0, rest);
+    this.pos = 0;
+  }
+
   /** Copies bytes into the big-bulk buffer; whatever follows the bulk becomes the new buffer. */
   private fillBig(chunk: Buffer, from: number): void {
     const want = this.bigWant - this.bigFill;

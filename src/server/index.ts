@@ -154,6 +154,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     throw new Error(`Fatal error loading the DB (${persistence.loadSource}): ${(err as Error).message}`);
   }
   const connections = new Set<ClientConnection>();
+  /** Called once the last connection closes (close() waits for it). */
+  let onLastClosed: (() => void) | null = null;
+  const dropConnection = (c: ClientConnection) => {
+    connections.delete(c);
+    if (connections.size === 0) onLastClosed?.();
+  };
   // One limits object shared by every parser, so CONFIG SET proto-max-bulk-len applies at once.
   const limits = { maxBulkLen: config.number('proto-max-bulk-len') };
   config.onChange('proto-max-bulk-len', () => {
@@ -190,7 +196,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let closed = false;
 
   /** A socket past the maxclients check: protected mode, then a client. */
-  const admit = (socket: Socket) => {
+  const admit = (socket: Socket, plain: boolean) => {
     if (protectedModeDenies(config, socket.remoteAddress, instance.acl.defaultUser.nopass)) {
       instance.stats.rejectedConnections++;
       refuseSocket(socket, PROTECTED_MODE_DENIED);
@@ -199,7 +205,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     // tcp-keepalive (seconds, read per connection so CONFIG SET applies to new clients as in Redis).
     const keepalive = config.number('tcp-keepalive');
     if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
-    const conn = new ClientConnection(socket, instance, log, (c) => connections.delete(c), limits);
+    const conn = plain
+      ? ClientConnection.accept(socket, instance, log, dropConnection, limits)
+      : new ClientConnection(socket, instance, log, dropConnection, limits);
     connections.add(conn);
   };
 
@@ -210,7 +218,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       refuseSocket(socket, MAXCLIENTS_REACHED);
       return;
     }
-    admit(socket);
+    admit(socket, true);
   };
 
   // TLS: configured (and checked) before anything listens, as Redis's initListeners does.
@@ -286,7 +294,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       socket.destroy();
       return;
     }
-    admit(socket);
+    admit(socket, false);
   };
 
   const addresses = bindAddresses(options.host ?? config.string('bind'));
@@ -309,7 +317,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         sessions.attach(srv);
         server = srv;
       } else {
-        server = createServer({ noDelay: true }, onConnection);
+        // Paused so that nothing is read before ClientConnection.accept() moves the handle.
+        server = createServer({ noDelay: true, pauseOnConnect: true }, onConnection);
       }
       try {
         await listen(server, kind.port, host, config.number('tcp-backlog'));
@@ -344,10 +353,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const stopped = Promise.all(
       [...servers, ...tlsServers].map((s) => new Promise<void>((r) => s.close(() => r()))),
     );
+    // A plain connection is not in its server's count once accepted (ClientConnection.accept),
+    // so the listeners' close() does not wait for it: this does.
+    const drained = connections.size === 0 ? Promise.resolve() : new Promise<void>((r) => (onLastClosed = r));
     for (const raw of handshaking) raw.destroy();
     for (const conn of connections) conn.shutdown();
     persistence.close();
-    await stopped;
+    await Promise.all([stopped, drained]);
   };
 
   instance.server = {

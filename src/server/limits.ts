@@ -73,6 +73,9 @@ export function authRequired(c: Client): boolean {
  */
 export function refuseSocket(socket: Socket, text: string): void {
   socket.on('error', () => {});
+  // Accepted paused (pauseOnConnect): what the client sent is read and dropped, so that closing
+  // with unread input does not reset the connection before it reads the error.
+  socket.resume();
   const timer = setTimeout(() => socket.destroy(), 1000);
   timer.unref();
   socket.end(text, () => {

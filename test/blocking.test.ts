@@ -559,6 +559,7 @@ async function serveStore(store: MemoryStore): Promise<{ port: number; close(): 
     conns.add(
       new ClientConnection(socket, store.instance, log, (c) => conns.delete(c), {
         maxBulkLen: 512 * 1024 * 1024,
+        queryBufferLimit: 1024 * 1024 * 1024,
       }),
     );
   });

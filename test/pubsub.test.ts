@@ -856,6 +856,7 @@ async function serveStore(store: MemoryStore): Promise<{ port: number; close(): 
   const server = createServer({ noDelay: true }, (socket) => {
     const conn = new ClientConnection(socket, store.instance, log, (c) => conns.delete(c), {
       maxBulkLen: 512 * 1024 * 1024,
+      queryBufferLimit: 1024 * 1024 * 1024,
     });
     conns.add(conn);
   });

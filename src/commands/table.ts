@@ -8,6 +8,13 @@ import { type Command, type CommandSpec, flagBits } from './spec.js';
 
 export class CommandTable {
   private readonly byName = new Map<string, Command>();
+  /**
+   * The last name looked up and what it found. A pipeline repeats its command's name, usually
+   * as the very string the parser reused, so the comparison is a pointer check where the Map
+   * would hash and probe (each command is looked up twice: to prefetch its keys, then to run).
+   */
+  private lastName = '';
+  private lastCmd: Command | undefined = undefined;
   /** Every registered top-level command, in registration order. */
   readonly all: Command[] = [];
 
@@ -41,16 +48,24 @@ export class CommandTable {
     const cmd = CommandTable.build(spec, null);
     this.byName.set(name, cmd);
     this.byName.set(name.toUpperCase(), cmd);
+    this.lastName = '';
+    this.lastCmd = undefined;
     this.all.push(cmd);
   }
 
   /** Looks up by the name a client sent (any case). */
   lookup(name: string): Command | undefined {
-    return this.byName.get(name) ?? this.byName.get(name.toLowerCase());
+    if (name === this.lastName) return this.lastCmd;
+    const cmd = this.byName.get(name) ?? this.byName.get(name.toLowerCase());
+    this.lastName = name;
+    this.lastCmd = cmd;
+    return cmd;
   }
 
   /** rename-command: an empty new name removes the command. */
   rename(from: string, to: string): boolean {
+    this.lastName = '';
+    this.lastCmd = undefined;
     const cmd = this.byName.get(from.toLowerCase());
     if (cmd === undefined) return false;
     this.byName.delete(from.toLowerCase());

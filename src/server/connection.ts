@@ -22,6 +22,12 @@ import type { Logger } from './log.js';
  */
 const FLUSH_AT = 1 << 20;
 
+/** The limits every connection reads from one shared object, so that CONFIG SET applies at once. */
+export interface ConnectionLimits extends ParserLimits {
+  /** client-query-buffer-limit */
+  queryBufferLimit: number;
+}
+
 /**
  * The buffer every plain TCP connection reads into (ClientConnection.accept): reads run one at
  * a time on the event loop, and each connection makes its unparsed bytes its own before the
@@ -57,7 +63,7 @@ export class ClientConnection implements Connection {
     private readonly inst: Instance,
     private readonly log: Logger,
     private readonly onClose: (conn: ClientConnection) => void,
-    limits: ParserLimits,
+    private readonly limits: ConnectionLimits,
     /** The socket reads into SHARED_READS (see accept()) instead of emitting 'data'. */
     sharedReads = false,
   ) {
@@ -97,7 +103,7 @@ export class ClientConnection implements Connection {
     inst: Instance,
     log: Logger,
     onClose: (conn: ClientConnection) => void,
-    limits: ParserLimits,
+    limits: ConnectionLimits,
   ): ClientConnection {
     const holder = accepted as unknown as { _handle?: object | null };
     const handle = holder._handle;
@@ -175,11 +181,13 @@ export class ClientConnection implements Connection {
     inst.stats.netInput += chunk.length;
     inst.stats.readsProcessed++;
     this.client.netIn += chunk.length;
-    this.client.lastInteraction = inst.ks.clock.now();
+    // Redis stamps a read with its cached clock (server.unixtime); ours is at most a cron
+    // period old, and spares a clock read per read.
+    this.client.lastInteraction = inst.ks.accessNow;
     this.parser.push(chunk);
     // readQueryFromClient: unparsed input over client-query-buffer-limit (a blocked client that
     // keeps sending, a bulk bigger than the limit) closes the client, without a reply.
-    if (this.parser.pendingBytes > inst.config.number('client-query-buffer-limit')) {
+    if (this.parser.pendingBytes > this.limits.queryBufferLimit) {
       this.log.warning(queryBufferLimitLog(this.client, inst.ks.clock.now(), this.parser.pendingHead(64)));
       this.close(false);
       return;

@@ -17,7 +17,7 @@ import type { Clock } from '../engine/clock.js';
 import { allCommands } from '../families/index.js';
 
 import { Persistence } from '../persistence/manager.js';
-import { ClientConnection } from './connection.js';
+import { ClientConnection, type ConnectionLimits } from './connection.js';
 import { MAXCLIENTS_REACHED, PROTECTED_MODE_DENIED, protectedModeDenies, refuseSocket } from './limits.js';
 import { Logger } from './log.js';
 import {
@@ -160,10 +160,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     connections.delete(c);
     if (connections.size === 0) onLastClosed?.();
   };
-  // One limits object shared by every parser, so CONFIG SET proto-max-bulk-len applies at once.
-  const limits = { maxBulkLen: config.number('proto-max-bulk-len') };
+  // One limits object shared by every connection and parser, so CONFIG SET applies at once.
+  const limits: ConnectionLimits = {
+    maxBulkLen: config.number('proto-max-bulk-len'),
+    queryBufferLimit: config.number('client-query-buffer-limit'),
+  };
   config.onChange('proto-max-bulk-len', () => {
     limits.maxBulkLen = config.number('proto-max-bulk-len');
+  });
+  config.onChange('client-query-buffer-limit', () => {
+    limits.queryBufferLimit = config.number('client-query-buffer-limit');
   });
   config.onChange('loglevel', (v) => {
     if (!options.silent) log.level = v;

@@ -14,6 +14,17 @@ export function intArg(s: string, error: string = E.NOT_INTEGER): number {
   return typeof v === 'number' ? v : Number(v);
 }
 
+/**
+ * Redis's `start < 0 && end < 0 && start > end` early-out (GETRANGE, BITCOUNT) on two int64
+ * arguments already read with intArg, compared exactly: past 2^53 doubles merge neighbouring
+ * integers (-2^63+1 and -2^63 are one double), so the arguments decide there.
+ */
+export function negativeAndReversed(startArg: string, endArg: string, start: number, end: number): boolean {
+  if (!(start < 0 && end < 0)) return false;
+  if (Number.isSafeInteger(start) && Number.isSafeInteger(end)) return start > end;
+  return BigInt(startArg) > BigInt(endArg);
+}
+
 /** An int64 argument exactly (number when safe, bigint otherwise). */
 export function int64Arg(s: string, error: string = E.NOT_INTEGER): number | bigint {
   const v = parseInt64(s);

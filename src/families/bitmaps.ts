@@ -7,7 +7,7 @@
  * ByteString in place, so a SETBIT on a large bitmap is O(1).
  */
 
-import { intArg, isWord, syntaxError } from '../commands/args.js';
+import { intArg, isWord, negativeAndReversed, syntaxError } from '../commands/args.js';
 import type { Client } from '../commands/client.js';
 import { cstr, E, ReplyError } from '../commands/errors.js';
 import type { CommandSpec } from '../commands/spec.js';
@@ -230,7 +230,7 @@ function bitcountCommand(c: Client, argv: string[]): void {
     let totlen = strlen;
     start = intArg(argv[2]!);
     end = intArg(argv[3]!);
-    if (start < 0 && end < 0 && start > end) {
+    if (negativeAndReversed(argv[2]!, argv[3]!, start, end)) {
       c.reply.int(0);
       return;
     }

@@ -4,7 +4,7 @@
  * including its quirks (repeated EX options allowed, GETRANGE of a missing key is "").
  */
 
-import { int64Arg, intArg, isWord, syntaxError } from '../commands/args.js';
+import { int64Arg, intArg, isWord, negativeAndReversed, syntaxError } from '../commands/args.js';
 import type { Client } from '../commands/client.js';
 import { E, ReplyError } from '../commands/errors.js';
 import type { CommandSpec } from '../commands/spec.js';
@@ -293,7 +293,7 @@ function getrangeCommand(c: Client, argv: string[]): void {
     return;
   }
   const len = stringLength(v);
-  if (start < 0 && end < 0 && start > end) {
+  if (negativeAndReversed(argv[2]!, argv[3]!, start, end)) {
     c.reply.bulk('');
     return;
   }

@@ -5,7 +5,7 @@
  * snapshot, turn a thrown ReplyError into an error reply, and keep the statistics INFO shows.
  */
 
-import { PREFETCH_MAX } from '../engine/dict.js';
+import { PREFETCH_MAX, type StrSet } from '../engine/dict.js';
 import { Acl } from './acl.js';
 import type { Client } from './client.js';
 import { E, ReplyError } from './errors.js';
@@ -53,6 +53,44 @@ export function prefetchPipeline(c: Client, batch: readonly string[][], from: nu
   // Not kept alive until the next pipeline.
   const used = sent ? PREFETCH_MAX : n;
   for (let i = 0; i < used; i++) keys[i] = '';
+  prefetchMembers(c, batch, from, to);
+}
+
+const prefetchFound = new Int32Array(PREFETCH_MAX);
+
+/**
+ * The second step of prefetchPipeline: the members (hash fields, set members) the commands name
+ * in a hashed hash or set, batched across consecutive commands on the same one (a pipeline of
+ * HSETs to one big hash), so that the misses of their lookups overlap as the keys' did.
+ */
+function prefetchMembers(c: Client, batch: readonly string[][], from: number, to: number): void {
+  const table = c.inst.commands;
+  const members = prefetchKeys;
+  let target: StrSet | null = null;
+  let n = 0;
+  let high = 0;
+  for (let i = from; i < to; i++) {
+    const argv = batch[i]!;
+    const spec = table.lookup(argv[0]!)?.memberArgs;
+    if (spec === undefined || spec === null || argv.length <= spec[0]) continue;
+    const set = c.db.memberTable(argv[1]!);
+    if (set !== target) {
+      if (target !== null && n > 1) target.prefetch(members, n, prefetchFound);
+      target = set;
+      n = 0;
+    }
+    if (set === null) continue;
+    for (let k = spec[0]; k < argv.length; k += spec[1]) {
+      members[n++] = argv[k]!;
+      if (n > high) high = n;
+      if (n === PREFETCH_MAX) {
+        set.prefetch(members, n, prefetchFound);
+        n = 0;
+      }
+    }
+  }
+  if (target !== null && n > 1) target.prefetch(members, n, prefetchFound);
+  for (let i = 0; i < high; i++) members[i] = '';
 }
 
 /** Resolves argv to a command record, or writes the rejection and returns null. */

@@ -187,4 +187,9 @@ export interface Command extends CommandSpec {
   parent: Command | null;
   /** "get", or "config|get" for subcommands. */
   fullName: string;
+  /**
+   * Where the members of the hash or set at the first key are among the arguments, as
+   * [first, step] (HSET: [2, 2]), for prefetching them; null for other commands.
+   */
+  memberArgs: readonly [number, number] | null;
 }

@@ -6,6 +6,27 @@
 
 import { type Command, type CommandSpec, flagBits } from './spec.js';
 
+/**
+ * The commands whose arguments name members of the hash or set at their key (Command.memberArgs):
+ * fields for the hash commands, members for the set commands.
+ */
+const MEMBER_ARGS: Readonly<Record<string, readonly [number, number]>> = {
+  hset: [2, 2],
+  hmset: [2, 2],
+  hsetnx: [2, 2],
+  hget: [2, 1],
+  hmget: [2, 1],
+  hdel: [2, 1],
+  hexists: [2, 1],
+  hstrlen: [2, 1],
+  hincrby: [2, 3],
+  hincrbyfloat: [2, 3],
+  sadd: [2, 1],
+  srem: [2, 1],
+  sismember: [2, 1],
+  smismember: [2, 1],
+};
+
 export class CommandTable {
   private readonly byName = new Map<string, Command>();
   /**
@@ -30,6 +51,8 @@ export class CommandTable {
       stats: { calls: 0, usec: 0, rejected: 0, failed: 0 },
       parent,
       fullName: spec.name,
+      memberArgs:
+        (parent === null && Object.hasOwn(MEMBER_ARGS, spec.name) && MEMBER_ARGS[spec.name]) || null,
     };
     if (spec.subcommands) {
       cmd.subs = new Map();

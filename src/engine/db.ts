@@ -6,7 +6,7 @@
  * the keyspace's clock snapshot, so one command sees one instant.
  */
 
-import { Dict, PREFETCH_MAX } from './dict.js';
+import { Dict, PREFETCH_MAX, type StrSet } from './dict.js';
 import { NOTIFY } from './events.js';
 import { LRU_CLOCK_MAX, lfuCounter, lfuInit, lfuMinutes, lfuTouch, lruClock } from './evict.js';
 import type { Keyspace } from './keyspace.js';
@@ -101,6 +101,7 @@ export class Database {
   prefetch(keys: readonly string[], count: number): number {
     const found = prefetchEntries;
     const d = this.dict;
+    // The entries and their string values (Dict.prefetch), then access fields and objects.
     let sink = d.prefetch(keys, count, found);
     const lru = d.lru;
     const vals = d.vals;
@@ -109,12 +110,26 @@ export class Database {
       if (e < 0) continue;
       sink ^= lru[e]!;
       const v = vals[e]!;
-      // The string, or the object's first fields (a hash, list, set or sorted set).
-      if (typeof v === 'string') sink += v.length;
-      else if (typeof v === 'object') sink += v.measured;
+      // The object's first fields (a hash, list, set or sorted set).
+      if (typeof v === 'object') sink += v.measured;
     }
     if (this.expires.size !== 0) sink += this.expires.prefetch(keys, count, found);
     return sink;
+  }
+
+  /**
+   * The member table of the hash or set at `key` (a hashed hash's fields, a set's members), or
+   * null: for prefetching the members pipelined commands name. Changes nothing, not even an
+   * expired key.
+   */
+  memberTable(key: string): StrSet | null {
+    const e = this.dict.find(key);
+    if (e < 0) return null;
+    const v = this.dict.vals[e]!;
+    if (typeof v !== 'object') return null;
+    if (v.type === 'hash') return v.fieldTable;
+    if (v.type === 'set') return v.members;
+    return null;
   }
 
   /**

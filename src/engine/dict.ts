@@ -295,6 +295,22 @@ export class StrSet {
 export class Dict<V> extends StrSet {
   vals: V[] = [];
 
+  /**
+   * prefetch(), then the values of the entries it found (a string value's characters are
+   * read by the reply that follows).
+   */
+  override prefetch(keys: readonly string[], count: number, entries: Int32Array): number {
+    let sink = super.prefetch(keys, count, entries);
+    const vals = this.vals;
+    for (let i = 0; i < count; i++) {
+      const e = entries[i]!;
+      if (e < 0) continue;
+      const v = vals[e];
+      if (typeof v === 'string') sink += v.length;
+    }
+    return sink;
+  }
+
   get(key: string): V | undefined {
     const e = this.find(key);
     return e < 0 ? undefined : this.vals[e];

@@ -119,6 +119,11 @@ export class HashValue {
     return this.table === null ? this.packedSize : this.table.size;
   }
 
+  /** The field table once hashed (null while packed), for prefetching its entries. */
+  get fieldTable(): Dict<string> | null {
+    return this.table;
+  }
+
   /** Position of the field's entry in the packed string, or -1. */
   private packedFind(field: string): number {
     const s = this.packed;

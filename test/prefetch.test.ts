@@ -1,7 +1,7 @@
 /**
  * Pipelined commands are parsed ahead and their keys, and the hash fields or set members they
  * name, are prefetched before they run (dispatch.prefetchPipeline). A hint only: these pipelines
- * (big hashed hashes and sets, commands on several keys interleaved, a key of the wrong type, a
+ * (big hashed hashes, sets and sorted sets, commands on several keys interleaved, a key of the wrong type, a
  * member table that changes encoding or disappears mid-pipeline) must answer exactly as
  * redis-server 7.0 does. Also checks Database.memberTable, the lookup the prefetch uses.
  */
@@ -18,13 +18,14 @@ import type { Argv } from './helpers/raw-client.js';
 import { RawClient, showRaw } from './helpers/raw-client.js';
 import { type RedisServer, startRedis } from './helpers/redis-server.js';
 
-/** Commands filling `key` with `n` fields (HSET) or members (SADD), 100 per command. */
-function fill(kind: 'HSET' | 'SADD', key: string, n: number): Argv[] {
+/** Commands filling `key` with `n` fields (HSET) or members (SADD, ZADD), 100 per command. */
+function fill(kind: 'HSET' | 'SADD' | 'ZADD', key: string, n: number): Argv[] {
   const out: Argv[] = [];
   for (let i = 0; i < n; i += 100) {
     const argv = [kind, key];
     for (let j = i; j < Math.min(n, i + 100); j++) {
       if (kind === 'HSET') argv.push(`f${j}`, `v${j}`);
+      else if (kind === 'ZADD') argv.push(String((j * 7919) % 1000), `z${j}`);
       else argv.push(`m${j}`);
     }
     out.push(argv);
@@ -50,6 +51,13 @@ function mixed(): Argv[] {
       ['SREM', 's', m],
       ['HDEL', 'h', f],
       ['HSTRLEN', 'h', `extra${i}`],
+      ['ZADD', 'z', String(i * 1.5), `z${(i * 41) % 1200}`, '-1', `znew${i}`],
+      ['ZSCORE', 'z', `z${(i * 29) % 1200}`],
+      ['ZINCRBY', 'z', '2.5', `z${(i * 31) % 1200}`],
+      ['ZADD', 'z', 'NX', 'CH', '7', `z${(i * 43) % 1200}`],
+      ['ZMSCORE', 'z', `znew${i}`, 'missing'],
+      ['ZRANK', 'z', `z${(i * 47) % 1200}`],
+      ['ZREM', 'z', `z${(i * 59) % 1200}`, `znew${i}`],
     );
   }
   // A table that goes away mid-pipeline, then comes back small.
@@ -73,11 +81,16 @@ describe('pipelines with prefetched members, compared with redis-server', () => 
     await Promise.all([mnemo?.stop(), redis?.stop()]);
   });
 
-  test('HSET/HGET/SADD/SISMEMBER and friends on big tables, interleaved', async () => {
+  test('HSET/HGET/SADD/SISMEMBER/ZADD/ZSCORE and friends on big tables, interleaved', async () => {
     const run = async (port: number) => {
       const c = await RawClient.connect(port);
       try {
-        await c.send([...fill('HSET', 'h', 1200), ...fill('SADD', 's', 1200), ['SET', 'str', 'v']]);
+        await c.send([
+          ...fill('HSET', 'h', 1200),
+          ...fill('SADD', 's', 1200),
+          ...fill('ZADD', 'z', 1200),
+          ['SET', 'str', 'v'],
+        ]);
         const replies = await c.send(mixed());
         return replies.map((r) => showRaw(r));
       } finally {

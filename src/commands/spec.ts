@@ -188,7 +188,7 @@ export interface Command extends CommandSpec {
   /** "get", or "config|get" for subcommands. */
   fullName: string;
   /**
-   * Where the members of the hash or set at the first key are among the arguments, as
+   * Where the members of the hash, set or sorted set at the first key are among the arguments, as
    * [first, step] (HSET: [2, 2]), for prefetching them; null for other commands.
    */
   memberArgs: readonly [number, number] | null;

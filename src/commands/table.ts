@@ -7,8 +7,8 @@
 import { type Command, type CommandSpec, flagBits } from './spec.js';
 
 /**
- * The commands whose arguments name members of the hash or set at their key (Command.memberArgs):
- * fields for the hash commands, members for the set commands.
+ * The commands whose arguments name members of the hash, set or sorted set at their key
+ * (Command.memberArgs): fields for the hash commands, members for the others.
  */
 const MEMBER_ARGS: Readonly<Record<string, readonly [number, number]>> = {
   hset: [2, 2],
@@ -25,6 +25,14 @@ const MEMBER_ARGS: Readonly<Record<string, readonly [number, number]>> = {
   srem: [2, 1],
   sismember: [2, 1],
   smismember: [2, 1],
+  // ZADD's members follow its options: [3, 2] is right without options, a wasted hint with them.
+  zadd: [3, 2],
+  zincrby: [3, 3],
+  zscore: [2, 1],
+  zmscore: [2, 1],
+  zrem: [2, 1],
+  zrank: [2, 1],
+  zrevrank: [2, 1],
 };
 
 export class CommandTable {

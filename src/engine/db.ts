@@ -118,7 +118,8 @@ export class Database {
   }
 
   /**
-   * The member table of the hash or set at `key` (a hashed hash's fields, a set's members), or
+   * The member table of the hash, set or sorted set at `key` (a hashed hash's fields, a set's
+   * members, a sorted set's member -> score table once built), or
    * null: for prefetching the members pipelined commands name. Changes nothing, not even an
    * expired key.
    */
@@ -129,6 +130,7 @@ export class Database {
     if (typeof v !== 'object') return null;
     if (v.type === 'hash') return v.fieldTable;
     if (v.type === 'set') return v.members;
+    if (v.type === 'zset') return v.scoreTable;
     return null;
   }
 

@@ -716,6 +716,11 @@ export class ZSetValue {
     return this.index.size;
   }
 
+  /** The member -> score table if built (null otherwise), for prefetching its entries. */
+  get scoreTable(): ScoreTable | null {
+    return this.table;
+  }
+
   /** The member -> score table, built on first use for a small zset and kept from then on. */
   get dict(): ScoreTable {
     if (this.table === null) this.table = this.buildTable();

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type MnemoInProcess, startMnemo } from './helpers/mnemo.js';
+import { RawClient } from './helpers/raw-client.js';
 import { type RedisServer, startRedis } from './helpers/redis-server.js';
 import { type RespValue, sendCommands, showResp } from './helpers/resp.js';
 
@@ -184,6 +185,40 @@ describe('SLOWLOG', () => {
     }
     // Same argument lists as Redis.
     assert.deepEqual(arr(m[8]).map(args), arr(r[8]).map(args));
+  });
+});
+
+describe('command timing in pipelines', () => {
+  it('counts and times every pipelined command once, and keeps no clock reading after the batch', async () => {
+    const c = await RawClient.connect(mnemo.port);
+    try {
+      await c.send([['CONFIG', 'RESETSTAT']]);
+      const argvs: string[][] = [];
+      for (let i = 0; i < 40; i++) argvs.push(['SET', `timed:${i}`, 'v'], ['GET', `timed:${i}`]);
+      argvs.push(['MULTI'], ['SET', 'timed:tx', '1'], ['GET', 'timed:tx'], ['EXEC']);
+      const started = performance.now();
+      await c.send(argvs);
+      const wallUsec = (performance.now() - started) * 1000;
+      const info = (await c.command('INFO', 'commandstats')).toString('latin1');
+      const stat = (name: string) => {
+        const m = new RegExp(`cmdstat_${name}:calls=(\\d+),usec=(\\d+)`).exec(info);
+        assert.ok(m, `cmdstat_${name} in ${info}`);
+        return { calls: Number(m[1]), usec: Number(m[2]) };
+      };
+      assert.equal(stat('set').calls, 41);
+      assert.equal(stat('get').calls, 41);
+      assert.equal(stat('exec').calls, 1);
+      // Each command's time runs from the end of the one before at the earliest: together
+      // they fit in the pipeline's round trip.
+      const total = stat('set').usec + stat('get').usec + stat('exec').usec + stat('multi').usec;
+      assert.ok(total <= wallUsec, `${total} usec of commands in a ${wallUsec.toFixed(0)} usec round trip`);
+      for (const client of mnemo.instance.clients.values()) {
+        assert.equal(client.chained, false);
+        assert.equal(client.lap, -1);
+      }
+    } finally {
+      await c.close();
+    }
   });
 });
 

@@ -64,6 +64,13 @@ export class Client implements Subscriber {
    * most of an in-process GET.
    */
   timed = true;
+  /**
+   * While the connection runs commands it parsed together, the end time of one command is the
+   * start time of the next (one clock read per command instead of two: `lap` holds that reading
+   * between them, -1 otherwise). See call().
+   */
+  chained = false;
+  lap = -1;
   /** CLIENT REPLY OFF / SKIP state (Redis's CLIENT_REPLY_OFF, _SKIP_NEXT, _SKIP). */
   replyOff = false;
   replySkipNext = false;

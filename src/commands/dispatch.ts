@@ -238,6 +238,8 @@ function execute(c: Client, cmd: Command, argv: string[]): void {
   if (c.inst.blocking.hasReady) {
     c.inst.blocking.serveReady();
     c.inst.propagation.flush();
+    // Other clients' commands ran: not this client's next command's time.
+    c.lap = -1;
   }
 }
 
@@ -315,7 +317,16 @@ function mustWait(c: Client, cmd: Command): boolean {
 export function call(c: Client, cmd: Command, argv: string[]): void {
   const inst = c.inst;
   const timed = c.timed;
-  const start = timed ? perf.now() : 0;
+  let start = 0;
+  if (timed) {
+    // A command run right after another of the same batch starts where that one ended: its
+    // time then also holds the dispatch between the two (lookup, checks), a fraction of a
+    // microsecond Redis leaves out, for one clock read less per command.
+    if (c.lap >= 0) {
+      start = c.lap;
+      c.lap = -1;
+    } else start = perf.now();
+  }
   if (timed) inst.ks.tick(start);
   else inst.ks.lazyTick();
   const mark = c.reply.mark();
@@ -348,7 +359,9 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
   c.propagateAs = null;
   c.noPropagate = false;
   if (timed) {
-    const usec = (perf.now() - start) * 1000;
+    const end = perf.now();
+    if (c.chained) c.lap = end;
+    const usec = (end - start) * 1000;
     cmd.stats.usec += usec;
     // Slow log and latency monitor: one comparison while both are idle.
     if (usec >= inst.introspection.threshold) inst.introspection.record(c, cmd, argv, usec);

@@ -203,6 +203,18 @@ export class ClientConnection implements Connection {
       client.postponed = null;
       dispatch(client, argv);
     }
+    client.chained = true;
+    try {
+      this.runCommands();
+    } finally {
+      client.chained = false;
+      client.lap = -1;
+    }
+  }
+
+  /** processInput's loop over parsed commands; flushes the replies when the input runs out. */
+  private runCommands(): void {
+    const client = this.client;
     while (!this.paused && !this.closing && client.blocked === null && client.postponed === null) {
       if (this.batchNext === this.batchLen && !this.fillBatch()) return;
       const argv = this.batch[this.batchNext]!;
@@ -218,7 +230,10 @@ export class ClientConnection implements Connection {
         this.socket.end(() => this.socket.destroy());
         return;
       }
-      if (this.writer.len > FLUSH_AT) this.flush();
+      if (this.writer.len > FLUSH_AT) {
+        this.flush();
+        client.lap = -1;
+      }
     }
     this.flush();
   }
@@ -236,6 +251,8 @@ export class ClientConnection implements Connection {
     const parser = this.parser;
     this.batchNext = 0;
     this.batchLen = 0;
+    // Parsing and prefetching are not the next command's time.
+    client.lap = -1;
     if (this.batchError !== null) {
       const err = this.batchError;
       this.batchError = null;

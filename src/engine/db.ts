@@ -157,7 +157,7 @@ export class Database {
       // A running snapshot must see the value as it is before the caller changes it.
       if (this.ks.snapshot !== null) this.ks.snapshot.beforeWrite(this.id, key, v);
       // The caller may change the value in place: measure it again after the command.
-      this.ks.resized(this.id, key);
+      this.ks.resized(this.id, key, e);
     }
     return v;
   }
@@ -216,14 +216,17 @@ export class Database {
     const bytes = measure(value);
     d.bytes += bytes - replaced + (fresh ? stringBytes(key) : 0);
     // An object may be filled in after it is stored: measure it again after the command.
-    if (typeof value === 'object') ks.resized(this.id, key);
+    if (typeof value === 'object') ks.resized(this.id, key, e);
     return fresh;
   }
 
-  /** Measures a key's value again (after it changed in place): the keyspace's memory total follows. */
-  remeasure(key: string): void {
+  /**
+   * Measures a key's value again (after it changed in place): the keyspace's memory total
+   * follows. `entry` is where the key was; it is looked up again only if it has moved since.
+   */
+  remeasure(key: string, entry: number): void {
     const d = this.dict;
-    const e = d.find(key);
+    const e = entry < d.size && d.keys[entry] === key ? entry : d.find(key);
     if (e < 0) return;
     const v = d.vals[e]!;
     // Only objects change in place; a string under the key was counted when it was stored.

@@ -73,6 +73,8 @@ export class Keyspace {
    */
   private readonly resizedDbs: number[] = [];
   private readonly resizedKeys: string[] = [];
+  /** Where each key's entry was then: the command may have moved it (a delete moves entries). */
+  private readonly resizedEntries: number[] = [];
   /** Entries in use in the two arrays above (a count: truncating an array is a runtime call). */
   private resizedCount = 0;
 
@@ -134,8 +136,8 @@ export class Keyspace {
     if (this.listener?.keyDeleted !== undefined) this.listener.keyDeleted(db, key, evicted);
   }
 
-  /** A value object under `key` may change size in place (see settle). */
-  resized(db: number, key: string): void {
+  /** A value object under `key`, at entry `entry`, may change size in place (see settle). */
+  resized(db: number, key: string, entry: number): void {
     let n = this.resizedCount;
     if (n !== 0 && this.resizedKeys[n - 1] === key && this.resizedDbs[n - 1] === db) return;
     // Outside commands (loading a snapshot) nothing settles the list: keep it bounded.
@@ -145,6 +147,7 @@ export class Keyspace {
     }
     this.resizedDbs[n] = db;
     this.resizedKeys[n] = key;
+    this.resizedEntries[n] = entry;
     this.resizedCount = n + 1;
   }
 
@@ -158,8 +161,9 @@ export class Keyspace {
     this.resizedCount = 0;
     const keys = this.resizedKeys;
     const dbs = this.resizedDbs;
+    const entries = this.resizedEntries;
     for (let i = 0; i < n; i++) {
-      this.dbs[dbs[i]!]!.remeasure(keys[i]!);
+      this.dbs[dbs[i]!]!.remeasure(keys[i]!, entries[i]!);
       // Not kept alive by the list once measured.
       keys[i] = '';
     }

@@ -163,6 +163,27 @@ describe('RequestParser: valid input fed every way', () => {
       input: multibulk('SET', 'k\r\n', '\r\n*1\r\n$4\r\n\0\xff\x80\r'),
       commands: [['SET', 'k\r\n', '\r\n*1\r\n$4\r\n\0\xff\x80\r']],
     },
+    {
+      // The name and first argument are reused when their bytes repeat (compared from the end):
+      // a repeated key, then keys differing only in their first or middle byte.
+      name: 'a repeated first argument, then near misses of it',
+      input: [
+        ...Array.from({ length: 20 }, () => multibulk('RPOP', 'queue:1')),
+        multibulk('RPOP', 'xueue:1'),
+        multibulk('RPOP', 'queue:1'),
+        multibulk('RPOP', 'quexe:1'),
+        multibulk('RPUSH', 'queue:1', 'queue:1'),
+        multibulk('RPUSH', 'queue:10', 'v'),
+      ].join(''),
+      commands: [
+        ...Array.from({ length: 20 }, () => ['RPOP', 'queue:1']),
+        ['RPOP', 'xueue:1'],
+        ['RPOP', 'queue:1'],
+        ['RPOP', 'quexe:1'],
+        ['RPUSH', 'queue:1', 'queue:1'],
+        ['RPUSH', 'queue:10', 'v'],
+      ],
+    },
     { name: '*0 is an empty command', input: `*0\r\n${multibulk('PING')}`, commands: [[], ['PING']] },
     {
       name: '*-1 is an empty command',

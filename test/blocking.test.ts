@@ -19,10 +19,9 @@ import { after, before, describe, test } from 'node:test';
 import { MemoryStore, ReplyError } from '../src/index.js';
 import { ClientConnection } from '../src/server/connection.js';
 import { Logger } from '../src/server/log.js';
-import { type MnemoInProcess, startMnemo } from './helpers/mnemo.js';
 import { RawClient, showRaw } from './helpers/raw-client.js';
-import { type RedisServer, startRedis } from './helpers/redis-server.js';
 import { encodeCommand } from './helpers/resp.js';
+import { sideBySide } from './helpers/side-by-side.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -128,22 +127,13 @@ class Session {
 type Scenario = (s: Session) => Promise<void>;
 
 describe('blocking list commands: mnemo vs redis-server', { timeout: 300_000 }, () => {
-  let mnemo: MnemoInProcess;
-  let redis: RedisServer;
-
-  before(async () => {
-    [mnemo, redis] = await Promise.all([startMnemo(), startRedis()]);
-  });
-
-  after(async () => {
-    await Promise.all([mnemo?.stop(), redis?.stop()]);
-  });
+  const servers = sideBySide();
 
   async function compare(scenario: Scenario, resp: 2 | 3): Promise<void> {
     const logs: string[][] = [];
     for (const [server, port] of [
-      ['mnemo', mnemo.port],
-      ['redis', redis.port],
+      ['mnemo', servers.mnemo.port],
+      ['redis', servers.redis.port],
     ] as const) {
       const ctl = await RawClient.connect(port);
       await ctl.send([['FLUSHALL'], ['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes']]);

@@ -13,11 +13,10 @@
 
 import assert from 'node:assert/strict';
 import { Socket } from 'node:net';
-import { after, before, describe, test } from 'node:test';
-import { type MnemoInProcess, startMnemo } from './helpers/mnemo.js';
+import { describe, test } from 'node:test';
 import { RawClient, showRaw } from './helpers/raw-client.js';
-import { type RedisServer, startRedis } from './helpers/redis-server.js';
 import { encodeCommand } from './helpers/resp.js';
+import { sideBySide } from './helpers/side-by-side.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -118,22 +117,13 @@ function pick(line: string, fields: readonly string[]): string {
 const DETERMINISTIC = ['name', 'flags', 'db', 'sub', 'psub', 'ssub', 'multi', 'cmd', 'user', 'resp'] as const;
 
 describe('client control: mnemo vs redis-server', { timeout: 300_000 }, () => {
-  let mnemo: MnemoInProcess;
-  let redis: RedisServer;
-
-  before(async () => {
-    [mnemo, redis] = await Promise.all([startMnemo(), startRedis()]);
-  });
-
-  after(async () => {
-    await Promise.all([mnemo?.stop(), redis?.stop()]);
-  });
+  const servers = sideBySide();
 
   async function compare(scenario: Scenario, resp: 2 | 3): Promise<void> {
     const logs: string[][] = [];
     for (const [server, port] of [
-      ['mnemo', mnemo.port],
-      ['redis', redis.port],
+      ['mnemo', servers.mnemo.port],
+      ['redis', servers.redis.port],
     ] as const) {
       const ctl = await RawClient.connect(port);
       await ctl.send([
@@ -588,12 +578,12 @@ describe('client control: mnemo vs redis-server', { timeout: 300_000 }, () => {
         await Promise.all(conns.map((c) => c.close()));
       }
     };
-    await Promise.all([check(mnemo.port, 'mnemo'), check(redis.port, 'redis')]);
+    await Promise.all([check(servers.mnemo.port, 'mnemo'), check(servers.redis.port, 'redis')]);
   });
 
   test('maxclients: the connection over the limit gets the error and is closed', async () => {
     const results: string[] = [];
-    for (const port of [mnemo.port, redis.port]) {
+    for (const port of [servers.mnemo.port, servers.redis.port]) {
       const ctl = await RawClient.connect(port);
       const others: RawClient[] = [];
       try {

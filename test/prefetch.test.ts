@@ -7,16 +7,15 @@
  */
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { ManualClock } from '../src/engine/clock.js';
 import { Database } from '../src/engine/db.js';
 import { Keyspace } from '../src/engine/keyspace.js';
 import { HashValue } from '../src/engine/values/hash.js';
 import { SetValue } from '../src/engine/values/set.js';
-import { type MnemoInProcess, startMnemo } from './helpers/mnemo.js';
 import type { Argv } from './helpers/raw-client.js';
 import { RawClient, showRaw } from './helpers/raw-client.js';
-import { type RedisServer, startRedis } from './helpers/redis-server.js';
+import { sideBySide } from './helpers/side-by-side.js';
 
 /** Commands filling `key` with `n` fields (HSET) or members (SADD, ZADD), 100 per command. */
 function fill(kind: 'HSET' | 'SADD' | 'ZADD', key: string, n: number): Argv[] {
@@ -72,14 +71,7 @@ function mixed(): Argv[] {
 }
 
 describe('pipelines with prefetched members, compared with redis-server', () => {
-  let mnemo: MnemoInProcess;
-  let redis: RedisServer;
-  before(async () => {
-    [mnemo, redis] = await Promise.all([startMnemo(), startRedis()]);
-  });
-  after(async () => {
-    await Promise.all([mnemo?.stop(), redis?.stop()]);
-  });
+  const servers = sideBySide();
 
   test('HSET/HGET/SADD/SISMEMBER/ZADD/ZSCORE and friends on big tables, interleaved', async () => {
     const run = async (port: number) => {
@@ -97,7 +89,7 @@ describe('pipelines with prefetched members, compared with redis-server', () => 
         await c.close();
       }
     };
-    const [got, want] = await Promise.all([run(mnemo.port), run(redis.port)]);
+    const [got, want] = await Promise.all([run(servers.mnemo.port), run(servers.redis.port)]);
     assert.equal(got.length, want.length);
     assert.deepEqual(got, want);
   });

@@ -8,11 +8,10 @@
  */
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { type MnemoInProcess, startMnemo } from './helpers/mnemo.js';
+import { describe, test } from 'node:test';
 import { RawClient, showRaw } from './helpers/raw-client.js';
-import { type RedisServer, startRedis } from './helpers/redis-server.js';
 import { encodeCommand } from './helpers/resp.js';
+import { sideBySide } from './helpers/side-by-side.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -100,14 +99,7 @@ const scenarios: Record<string, Scenario> = {
 };
 
 describe('reads into the shared buffer, compared with redis-server', () => {
-  let mnemo: MnemoInProcess;
-  let redis: RedisServer;
-  before(async () => {
-    [mnemo, redis] = await Promise.all([startMnemo(), startRedis()]);
-  });
-  after(async () => {
-    await Promise.all([mnemo?.stop(), redis?.stop()]);
-  });
+  const servers = sideBySide();
 
   for (const [name, scenario] of Object.entries(scenarios)) {
     test(name, async () => {
@@ -119,7 +111,7 @@ describe('reads into the shared buffer, compared with redis-server', () => {
           await Promise.all([a.close(), b.close()]);
         }
       };
-      const [got, want] = await Promise.all([run(mnemo.port), run(redis.port)]);
+      const [got, want] = await Promise.all([run(servers.mnemo.port), run(servers.redis.port)]);
       assert.deepEqual(
         got.map((r) => showRaw(r)),
         want.map((r) => showRaw(r)),

@@ -17,6 +17,9 @@ import type { Argv } from './helpers/raw-client.js';
 import { RawClient, showRaw } from './helpers/raw-client.js';
 import { sideBySide } from './helpers/side-by-side.js';
 
+/** Members in each table: over PREFETCH_MEMBERS_MIN (8192), below which nothing is prefetched. */
+const SIZE = 9000;
+
 /** Commands filling `key` with `n` fields (HSET) or members (SADD, ZADD), 100 per command. */
 function fill(kind: 'HSET' | 'SADD' | 'ZADD', key: string, n: number): Argv[] {
   const out: Argv[] = [];
@@ -35,8 +38,8 @@ function fill(kind: 'HSET' | 'SADD' | 'ZADD', key: string, n: number): Argv[] {
 function mixed(): Argv[] {
   const out: Argv[] = [];
   for (let i = 0; i < 60; i++) {
-    const f = `f${(i * 37) % 1200}`;
-    const m = `m${(i * 53) % 1200}`;
+    const f = `f${(i * 37) % SIZE}`;
+    const m = `m${(i * 53) % SIZE}`;
     out.push(
       ['HGET', 'h', f],
       ['HSET', 'h', f, `new${i}`, `extra${i}`, 'x'],
@@ -50,13 +53,13 @@ function mixed(): Argv[] {
       ['SREM', 's', m],
       ['HDEL', 'h', f],
       ['HSTRLEN', 'h', `extra${i}`],
-      ['ZADD', 'z', String(i * 1.5), `z${(i * 41) % 1200}`, '-1', `znew${i}`],
-      ['ZSCORE', 'z', `z${(i * 29) % 1200}`],
-      ['ZINCRBY', 'z', '2.5', `z${(i * 31) % 1200}`],
-      ['ZADD', 'z', 'NX', 'CH', '7', `z${(i * 43) % 1200}`],
+      ['ZADD', 'z', String(i * 1.5), `z${(i * 41) % SIZE}`, '-1', `znew${i}`],
+      ['ZSCORE', 'z', `z${(i * 29) % SIZE}`],
+      ['ZINCRBY', 'z', '2.5', `z${(i * 31) % SIZE}`],
+      ['ZADD', 'z', 'NX', 'CH', '7', `z${(i * 43) % SIZE}`],
       ['ZMSCORE', 'z', `znew${i}`, 'missing'],
-      ['ZRANK', 'z', `z${(i * 47) % 1200}`],
-      ['ZREM', 'z', `z${(i * 59) % 1200}`, `znew${i}`],
+      ['ZRANK', 'z', `z${(i * 47) % SIZE}`],
+      ['ZREM', 'z', `z${(i * 59) % SIZE}`, `znew${i}`],
     );
   }
   // A table that goes away mid-pipeline, then comes back small.
@@ -78,9 +81,9 @@ describe('pipelines with prefetched members, compared with redis-server', () => 
       const c = await RawClient.connect(port);
       try {
         await c.send([
-          ...fill('HSET', 'h', 1200),
-          ...fill('SADD', 's', 1200),
-          ...fill('ZADD', 'z', 1200),
+          ...fill('HSET', 'h', SIZE),
+          ...fill('SADD', 's', SIZE),
+          ...fill('ZADD', 'z', SIZE),
           ['SET', 'str', 'v'],
         ]);
         const replies = await c.send(mixed());

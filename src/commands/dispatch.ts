@@ -41,7 +41,10 @@ export function prefetchPipeline(c: Client, batch: readonly string[][], from: nu
     const last = cmd.lastKey < 0 ? argv.length + cmd.lastKey : Math.min(cmd.lastKey, argv.length - 1);
     const step = cmd.step > 0 ? cmd.step : 1;
     for (let k = cmd.firstKey; k <= last; k += step) {
-      keys[n++] = argv[k]!;
+      const key = argv[k]!;
+      // A pipeline on one key names it again and again (as the same string: see the parser).
+      if (n > 0 && keys[n - 1] === key) continue;
+      keys[n++] = key;
       if (n === PREFETCH_MAX) {
         c.db.prefetch(keys, n);
         n = 0;
@@ -57,23 +60,35 @@ export function prefetchPipeline(c: Client, batch: readonly string[][], from: nu
 }
 
 const prefetchFound = new Int32Array(PREFETCH_MAX);
+/** Member tables smaller than this are not prefetched (a few hundred KB: they stay in cache). */
+const PREFETCH_MEMBERS_MIN = 8192;
 
 /**
- * The second step of prefetchPipeline: the members (hash fields, set members) the commands name
- * in a hashed hash or set, batched across consecutive commands on the same one (a pipeline of
- * HSETs to one big hash), so that the misses of their lookups overlap as the keys' did.
+ * The second step of prefetchPipeline: the members (hash fields, set and sorted-set members) the
+ * commands name in a big hash, set or sorted set, batched across consecutive commands on the
+ * same one (a pipeline of HSETs to one big hash), so that the misses of their lookups overlap as
+ * the keys' did.
  */
 function prefetchMembers(c: Client, batch: readonly string[][], from: number, to: number): void {
   const table = c.inst.commands;
   const members = prefetchKeys;
   let target: StrSet | null = null;
+  let targetKey = '';
   let n = 0;
   let high = 0;
   for (let i = from; i < to; i++) {
     const argv = batch[i]!;
     const spec = table.lookup(argv[0]!)?.memberArgs;
     if (spec === undefined || spec === null || argv.length <= spec[0]) continue;
-    const set = c.db.memberTable(argv[1]!);
+    const key = argv[1]!;
+    let set: StrSet | null = target;
+    if (key !== targetKey || i === from) {
+      set = c.db.memberTable(key);
+      // A table that fits in the cache has no misses to hide: hashing its members twice would
+      // cost more than it saves.
+      if (set !== null && set.size < PREFETCH_MEMBERS_MIN) set = null;
+      targetKey = key;
+    }
     if (set !== target) {
       if (target !== null && n > 1) target.prefetch(members, n, prefetchFound);
       target = set;

@@ -119,9 +119,8 @@ export class Database {
 
   /**
    * The member table of the hash, set or sorted set at `key` (a hashed hash's fields, a set's
-   * members, a sorted set's member -> score table once built), or
-   * null: for prefetching the members pipelined commands name. Changes nothing, not even an
-   * expired key.
+   * members, a sorted set's member -> score table once built), or null: for prefetching the
+   * members pipelined commands name. Changes nothing, not even an expired key.
    */
   memberTable(key: string): StrSet | null {
     const e = this.dict.find(key);

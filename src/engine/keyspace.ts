@@ -69,13 +69,13 @@ export class Keyspace {
   lfuDecayTime = 1;
   /**
    * Keys whose value object was handed out for writing or stored during the current command:
-   * [db, key] pairs, measured again by settle() once the command is done with them.
+   * db, key and entry, measured again by settle() once the command is done with them.
    */
   private readonly resizedDbs: number[] = [];
   private readonly resizedKeys: string[] = [];
   /** Where each key's entry was then: the command may have moved it (a delete moves entries). */
   private readonly resizedEntries: number[] = [];
-  /** Entries in use in the two arrays above (a count: truncating an array is a runtime call). */
+  /** Entries in use in the three arrays above (a count: truncating an array is a runtime call). */
   private resizedCount = 0;
 
   constructor(

@@ -31,11 +31,20 @@ function commandStat(store: MemoryStore, name: string): Record<string, number> {
   return fields;
 }
 
+/** Runs `fn` on a fresh store reading a fresh counting clock, then closes the store. */
+function withStore(fn: (store: MemoryStore, clock: CountingClock) => void): void {
+  const clock = new CountingClock();
+  const store = new MemoryStore({ clock, activeExpire: false });
+  try {
+    fn(store, clock);
+  } finally {
+    store.close();
+  }
+}
+
 describe('library clock', () => {
-  it('reads no clock for GET and SET of keys without a TTL', () => {
-    const clock = new CountingClock();
-    const store = new MemoryStore({ clock, activeExpire: false });
-    try {
+  it('reads no clock for GET and SET of keys without a TTL', () =>
+    withStore((store, clock) => {
       store.set('a', '1');
       const before = clock.reads;
       for (let i = 0; i < 100; i++) {
@@ -43,15 +52,10 @@ describe('library clock', () => {
         assert.equal(store.get(`k${i}`), 'v');
       }
       assert.equal(clock.reads, before);
-    } finally {
-      store.close();
-    }
-  });
+    }));
 
-  it('still expires keys at the right instant', () => {
-    const clock = new CountingClock();
-    const store = new MemoryStore({ clock, activeExpire: false });
-    try {
+  it('still expires keys at the right instant', () =>
+    withStore((store, clock) => {
       store.set('k', 'v', { px: 100 });
       assert.equal(store.command('PTTL', 'k'), 100);
       clock.ms += 100;
@@ -59,29 +63,19 @@ describe('library clock', () => {
       clock.ms += 1;
       assert.equal(store.get('k'), null);
       assert.equal(store.command('EXISTS', 'k'), 0);
-    } finally {
-      store.close();
-    }
-  });
+    }));
 
-  it('keeps one instant per command and takes a new one for the next', () => {
-    const clock = new CountingClock();
-    const store = new MemoryStore({ clock, activeExpire: false });
-    try {
+  it('keeps one instant per command and takes a new one for the next', () =>
+    withStore((store, clock) => {
       store.set('k', 'v', { px: 1000 });
       const reads = clock.reads;
       store.command('PTTL', 'k');
       store.command('PTTL', 'k');
       assert.equal(clock.reads - reads, 2, 'one reading per command that needs the time');
-    } finally {
-      store.close();
-    }
-  });
+    }));
 
-  it('stamps accesses from the last reading and reports idle time from a fresh one', () => {
-    const clock = new CountingClock();
-    const store = new MemoryStore({ clock, activeExpire: false });
-    try {
+  it('stamps accesses from the last reading and reports idle time from a fresh one', () =>
+    withStore((store, clock) => {
       store.set('k', 'v');
       assert.equal(store.command('OBJECT', 'IDLETIME', 'k'), 0);
       clock.ms += 5000;
@@ -89,24 +83,16 @@ describe('library clock', () => {
       // OBJECT IDLETIME read the clock: the GET's stamp is that reading, so the key is fresh.
       store.get('k');
       assert.equal(store.command('OBJECT', 'IDLETIME', 'k'), 0);
-    } finally {
-      store.close();
-    }
-  });
+    }));
 
-  it('refreshes the access clock within a long run of untimed calls', () => {
-    const clock = new CountingClock();
-    const store = new MemoryStore({ clock, activeExpire: false });
-    try {
+  it('refreshes the access clock within a long run of untimed calls', () =>
+    withStore((store, clock) => {
       store.set('k', 'v');
       clock.ms += 10_000;
       for (let i = 0; i < 2048; i++) store.get('k');
       assert.ok(clock.reads > 0);
       assert.equal(store.command('OBJECT', 'IDLETIME', 'k'), 0);
-    } finally {
-      store.close();
-    }
-  });
+    }));
 
   it('counts calls without timing them by default, and times them with commandTiming', () => {
     const untimed = new MemoryStore({ activeExpire: false });

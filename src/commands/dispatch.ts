@@ -341,9 +341,8 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
       start = c.lap;
       c.lap = -1;
     } else start = perf.now();
-  }
-  if (timed) inst.ks.tick(start);
-  else inst.ks.lazyTick();
+    inst.ks.tick(start);
+  } else inst.ks.lazyTick();
   const mark = c.reply.mark();
   const previous = inst.currentClient;
   inst.currentClient = c;

@@ -321,7 +321,7 @@ function storeEntries(store: MemoryStore): Entry[] {
   for (const db of store.instance.ks.dbs) {
     const d = db.dict;
     for (let i = 0; i < d.size; i++) {
-      const key = d.keys[i]!;
+      const key = d.keyAt(i);
       out.push({ db: db.id, key, value: d.vals[i]!, expireMs: db.getExpire(key) });
     }
   }
@@ -343,7 +343,7 @@ function writeStore(
     w.resizeDb(db.size, db.expires.size);
     const d = db.dict;
     for (let i = 0; i < d.size; i++) {
-      const key = d.keys[i]!;
+      const key = d.keyAt(i);
       w.entry(key, d.vals[i]!, db.getExpire(key), lru?.(key));
       if (w.pending > 65536) chunks.push(w.take());
     }

@@ -10,54 +10,12 @@ import { Dict, PREFETCH_MAX, type StrSet } from './dict.js';
 import { NOTIFY } from './events.js';
 import { LRU_CLOCK_MAX, lfuCounter, lfuInit, lfuMinutes, lfuTouch, lruClock } from './evict.js';
 import type { Keyspace } from './keyspace.js';
-import { countedBytes, measure, stringBytes } from './memsize.js';
+import { arrayCapacity, KeyTable } from './keytable.js';
+import { countedBytes, measure } from './memsize.js';
 import type { Value } from './values/types.js';
 
 export { LRU_CLOCK_MAX, lruClock } from './evict.js';
-
-/**
- * The key table: a Dict of values plus, in a parallel typed array (4 bytes a key, no object),
- * each key's 24-bit access field (Redis's robj.lru: an LRU clock in seconds, or under an LFU
- * policy 16 bits of minutes and an 8-bit counter; engine/evict.ts). The estimated size of every
- * key and value (engine/memsize.ts) is summed in `bytes` for the memory accounting: a string's
- * size follows from the string, an object's last measure is kept on it (`measured`), so no
- * per-key array holds sizes.
- */
-export class KeyTable extends Dict<Value> {
-  lru: Uint32Array = new Uint32Array(16);
-  /** Estimated bytes of every key string and value in the table (not the table itself). */
-  bytes = 0;
-  /** Slots of the keys and values arrays (see arrayCapacity), for the memory accounting. */
-  capacity = 0;
-
-  protected override pushValue(): void {
-    super.pushValue();
-    this.capacity = arrayCapacity(this.capacity, this.size + 1);
-    if (this.size >= this.lru.length) {
-      const next = new Uint32Array(this.lru.length * 2);
-      next.set(this.lru);
-      this.lru = next;
-    }
-  }
-  protected override moveValue(from: number, to: number): void {
-    super.moveValue(from, to);
-    this.lru[to] = this.lru[from]!;
-  }
-  override clear(): void {
-    super.clear();
-    this.lru = new Uint32Array(16);
-    this.bytes = 0;
-    this.capacity = 0;
-  }
-}
-
-/**
- * The capacity V8 gives an array grown by push() to `length` from `capacity` (1.5 x the length
- * + 16 whenever it is full); pop() gives none back (measured on these tables).
- */
-function arrayCapacity(capacity: number, length: number): number {
-  return length <= capacity ? capacity : length + (length >> 1) + 16;
-}
+export { KeyTable } from './keytable.js';
 
 /** The expires table: key -> absolute time (ms), with its arrays' capacity for the accounting. */
 export class ExpireTable extends Dict<number> {
@@ -101,7 +59,7 @@ export class Database {
   prefetch(keys: readonly string[], count: number): number {
     const found = prefetchEntries;
     const d = this.dict;
-    // The entries and their string values (Dict.prefetch), then access fields and objects.
+    // The entries, key records and string values (KeyTable.prefetch), then access fields and objects.
     let sink = d.prefetch(keys, count, found);
     const lru = d.lru;
     const vals = d.vals;
@@ -213,7 +171,7 @@ export class Database {
     else if (fresh) d.lru[e] = lfuInit(ks.accessNow);
     else if (access) d.lru[e] = lfuTouch(d.lru[e]!, ks.accessNow, ks.lfuLogFactor, ks.lfuDecayTime);
     const bytes = measure(value);
-    d.bytes += bytes - replaced + (fresh ? stringBytes(key) : 0);
+    d.bytes += bytes - replaced;
     // An object may be filled in after it is stored: measure it again after the command.
     if (typeof value === 'object') ks.resized(this.id, key, e);
     return fresh;
@@ -225,7 +183,7 @@ export class Database {
    */
   remeasure(key: string, entry: number): void {
     const d = this.dict;
-    const e = entry < d.size && d.keys[entry] === key ? entry : d.find(key);
+    const e = entry < d.size && d.keyIs(entry, key) ? entry : d.find(key);
     if (e < 0) return;
     const v = d.vals[e]!;
     // Only objects change in place; a string under the key was counted when it was stored.
@@ -297,7 +255,7 @@ export class Database {
     const d = this.dict;
     const e = d.find(key);
     if (e < 0) return false;
-    d.bytes -= stringBytes(d.keys[e]!) + countedBytes(d.vals[e]!);
+    d.bytes -= countedBytes(d.vals[e]!);
     d.deleteAt(e);
     if (this.expires.size !== 0) this.expires.delete(key);
     return true;
@@ -308,9 +266,7 @@ export class Database {
   }
 
   setExpire(key: string, at: number): void {
-    // Share the key table's string rather than keep a second copy of the key (EXPIRE's argument).
-    const e = this.dict.find(key);
-    this.expires.set(e >= 0 ? this.dict.keys[e]! : key, at);
+    this.expires.set(key, at);
   }
 
   /** Removes a TTL; true if there was one. */
@@ -344,7 +300,7 @@ export class Database {
     for (;;) {
       const e = this.dict.randomIndex();
       if (e < 0) return undefined;
-      const key = this.dict.keys[e]!;
+      const key = this.dict.keyAt(e);
       if (this.find(key) >= 0) return key;
     }
   }

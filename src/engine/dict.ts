@@ -1,5 +1,5 @@
 /**
- * StrSet and Dict: the engine's hash tables, keyed by binary strings. They replace JS Map/Set
+ * HashIndex, StrSet and Dict: the engine's hash tables, keyed by binary strings. They replace JS Map/Set
  * because the engine needs what those cannot give:
  *  - more than 2^24 entries (V8's Map/Set limit);
  *  - a uniformly random entry in O(1) (RANDOMKEY, SPOP, SRANDMEMBER);
@@ -8,7 +8,8 @@
  *  - a cursor the active-expire cycle can resume from, like Redis's expires_cursor.
  *
  * Layout: entries are dense in parallel arrays (keys, hashes, chain links; Dict adds values),
- * indexes [0, size). Buckets hold the head of a chain of entries whose hash & mask is the
+ * indexes [0, size). HashIndex is the part that does not depend on how keys are held, shared
+ * with the keyspace's KeyTable (engine/keytable.ts), whose keys live outside the heap. Buckets hold the head of a chain of entries whose hash & mask is the
  * bucket. A delete moves the last entry into the hole, so entries never have gaps; a resize
  * only rebuilds the bucket heads from the stored hashes. Load factor is kept between 1/8 and 1.
  * Links store entry index + 1 so that 0 means "none" in zero-filled typed arrays.
@@ -27,44 +28,57 @@ const NONE = new Int32Array(0);
 export const PREFETCH_MAX = 32;
 const prefetchHashes = new Int32Array(PREFETCH_MAX);
 
-export class StrSet {
+/**
+ * The bucket structure every table shares, whatever holds its keys: entry hashes, chain links
+ * and bucket heads over entries [0, size), with deletion by moving the last entry into the
+ * hole, resizing, SCAN steps and random draws. Subclasses own the keys and anything parallel
+ * to them, and move them when told (moveEntry, popEntry). A table with no buckets (NONE) is
+ * in linear mode: only StrSet uses it, for small tables.
+ */
+export abstract class HashIndex {
   size = 0;
-  keys: string[] = [];
   protected hashes: Int32Array = NONE;
   protected next: Int32Array = NONE;
   protected buckets: Int32Array = NONE;
   protected mask = 0;
 
-  /** Index of `key`'s entry, or -1. */
-  find(key: string): number {
-    if (this.buckets === NONE) return this.keys.indexOf(key);
-    const h = hashString(key);
-    let i = this.buckets[h & this.mask]!;
-    while (i !== 0) {
-      const e = i - 1;
-      if (this.hashes[e] === h && this.keys[e] === key) return e;
-      i = this.next[e]!;
-    }
-    return -1;
-  }
+  /** Moves entry `from`'s key and parallel data to index `to` (deleteAt's hole filling). */
+  protected abstract moveEntry(from: number, to: number): void;
+  /** Drops the last entry's key and parallel data. */
+  protected abstract popEntry(): void;
 
-  has(key: string): boolean {
-    return this.find(key) >= 0;
+  /**
+   * Links a new entry with hash `h` at index `size` (hashed mode; the caller has stored its key
+   * and data) and returns its index.
+   */
+  protected linkNew(h: number): number {
+    const e = this.size;
+    if (e === this.hashes.length) this.growEntries();
+    this.hashes[e] = h;
+    this.size = e + 1;
+    if (this.size > this.mask + 1) {
+      this.rebuild((this.mask + 1) * 2);
+    } else {
+      const b = h & this.mask;
+      this.next[e] = this.buckets[b]!;
+      this.buckets[b] = e + 1;
+    }
+    return e;
   }
 
   /**
    * For each of the first `count` keys, reads what a lookup of it will read (bucket head, entry
-   * hashes, chain link, key string) and stores its entry index in `entries`: -1 when it is
-   * absent, or deeper than second in its chain (left to its lookup). The reads go one step at a
-   * time across all the keys, so that their cache misses overlap instead of each lookup paying
-   * its own one after another (in a hashed table of a million keys nearly every step misses).
-   * A hint for the lookups that follow: it changes nothing. Returns a number made of what it
-   * read, so that the reads are not optimised away.
+   * hashes, chain link) and stores its entry index in `entries`: -1 when it is absent, or
+   * deeper than second in its chain (left to its lookup). The reads go one step at a time
+   * across all the keys, so that their cache misses overlap instead of each lookup paying its
+   * own one after another (in a hashed table of a million keys nearly every step misses).
+   * Subclasses then read each found entry's key the same way (prefetch). A hint for the lookups
+   * that follow: it changes nothing.
    */
-  prefetch(keys: readonly string[], count: number, entries: Int32Array): number {
+  protected locate(keys: readonly string[], count: number, entries: Int32Array): void {
     if (this.buckets === NONE) {
       entries.fill(-1, 0, count);
-      return 0;
+      return;
     }
     const hs = prefetchHashes;
     const buckets = this.buckets;
@@ -84,87 +98,14 @@ export class StrSet {
       const e = entries[i]!;
       if (e >= 0 && hashes[e] !== hs[i]) entries[i] = -1;
     }
-    let sink = 0;
-    const stored = this.keys;
-    for (let i = 0; i < count; i++) {
-      const e = entries[i]!;
-      if (e >= 0) sink += stored[e]!.length;
-    }
-    return sink;
-  }
-
-  /** Adds `key` if absent; returns its entry index (`size` grows when it was new). */
-  add(key: string): number {
-    if (this.buckets === NONE) {
-      const e = this.keys.indexOf(key);
-      if (e >= 0) return e;
-      if (this.size < SMALL) {
-        this.keys.push(key);
-        this.pushValue();
-        return this.size++;
-      }
-      this.toHashed();
-    }
-    const h = hashString(key);
-    let i = this.buckets[h & this.mask]!;
-    while (i !== 0) {
-      const e = i - 1;
-      if (this.hashes[e] === h && this.keys[e] === key) return e;
-      i = this.next[e]!;
-    }
-    return this.append(key, h);
-  }
-
-  /** Leaves linear mode: hashes every key and builds the buckets. */
-  private toHashed(): void {
-    let cap = SMALL * 2;
-    while (cap < this.size * 2) cap *= 2;
-    this.hashes = new Int32Array(cap);
-    this.next = new Int32Array(cap);
-    for (let e = 0; e < this.size; e++) this.hashes[e] = hashString(this.keys[e]!);
-    this.rebuild(cap);
-  }
-
-  /** Appends an entry known to be absent (hashed mode). */
-  private append(key: string, h: number): number {
-    const e = this.size;
-    if (e === this.hashes.length) this.growEntries();
-    this.keys.push(key);
-    this.pushValue();
-    this.hashes[e] = h;
-    this.size = e + 1;
-    if (this.size > this.mask + 1) {
-      this.rebuild((this.mask + 1) * 2);
-    } else {
-      const b = h & this.mask;
-      this.next[e] = this.buckets[b]!;
-      this.buckets[b] = e + 1;
-    }
-    return e;
-  }
-
-  /** Hooks for subclasses that keep arrays parallel to keys. */
-  protected pushValue(): void {}
-  protected moveValue(_from: number, _to: number): void {}
-  protected popValue(): void {}
-
-  delete(key: string): boolean {
-    const e = this.find(key);
-    if (e < 0) return false;
-    this.deleteAt(e);
-    return true;
   }
 
   /** Removes the entry at index `e`; the last entry moves into its place. */
   deleteAt(e: number): void {
     const last = this.size - 1;
     if (this.buckets === NONE) {
-      if (e !== last) {
-        this.keys[e] = this.keys[last]!;
-        this.moveValue(last, e);
-      }
-      this.keys.pop();
-      this.popValue();
+      if (e !== last) this.moveEntry(last, e);
+      this.popEntry();
       this.size = last;
       return;
     }
@@ -180,13 +121,11 @@ export class StrSet {
         while (this.next[i - 1] !== last + 1) i = this.next[i - 1]!;
         this.next[i - 1] = e + 1;
       }
-      this.keys[e] = this.keys[last]!;
       this.hashes[e] = h;
       this.next[e] = this.next[last]!;
-      this.moveValue(last, e);
+      this.moveEntry(last, e);
     }
-    this.keys.pop();
-    this.popValue();
+    this.popEntry();
     this.size = last;
     if (this.mask + 1 > SMALL * 2 && this.size * 8 < this.mask + 1) this.shrink();
   }
@@ -202,9 +141,9 @@ export class StrSet {
     this.next[i - 1] = this.next[e]!;
   }
 
+  /** Empties the bucket structure (subclasses drop their keys and data). */
   clear(): void {
     this.size = 0;
-    this.keys = [];
     this.hashes = NONE;
     this.next = NONE;
     this.buckets = NONE;
@@ -214,6 +153,12 @@ export class StrSet {
   /** A uniformly random entry index, or -1 when empty. */
   randomIndex(): number {
     return this.size === 0 ? -1 : Math.floor(Math.random() * this.size);
+  }
+
+  /** Starts hashed mode with room for `cap` entries (a power of two, at least 2 x SMALL). */
+  protected startHashed(cap: number): void {
+    this.hashes = new Int32Array(cap);
+    this.next = new Int32Array(cap);
   }
 
   private growEntries(): void {
@@ -237,7 +182,7 @@ export class StrSet {
   }
 
   /** Rebuilds the bucket heads for `nbuckets` buckets (a power of two). */
-  private rebuild(nbuckets: number): void {
+  protected rebuild(nbuckets: number): void {
     const mask = nbuckets - 1;
     const buckets = new Int32Array(nbuckets);
     const hashes = this.hashes;
@@ -276,10 +221,9 @@ export class StrSet {
     return v;
   }
 
-  /** Copies the table's arrays into `into` (typed arrays and key array are memcpy-fast). */
-  protected copyTo(into: StrSet): void {
+  /** Copies the bucket structure into `into` (typed arrays: memcpy-fast). */
+  protected copyIndexTo(into: HashIndex): void {
     into.size = this.size;
-    into.keys = this.keys.slice(0, this.size);
     into.hashes = this.hashes === NONE ? NONE : this.hashes.slice();
     into.next = this.next === NONE ? NONE : this.next.slice();
     into.buckets = this.buckets === NONE ? NONE : this.buckets.slice();
@@ -289,6 +233,115 @@ export class StrSet {
   /** Number of buckets (1 for a small table), for introspection and tests. */
   get bucketCount(): number {
     return this.buckets === NONE ? 1 : this.mask + 1;
+  }
+}
+
+/** A table of binary-string keys held as JS strings (sets, hashes, the expires table). */
+export class StrSet extends HashIndex {
+  keys: string[] = [];
+
+  /** Index of `key`'s entry, or -1. */
+  find(key: string): number {
+    if (this.buckets === NONE) return this.keys.indexOf(key);
+    const h = hashString(key);
+    let i = this.buckets[h & this.mask]!;
+    while (i !== 0) {
+      const e = i - 1;
+      if (this.hashes[e] === h && this.keys[e] === key) return e;
+      i = this.next[e]!;
+    }
+    return -1;
+  }
+
+  has(key: string): boolean {
+    return this.find(key) >= 0;
+  }
+
+  /**
+   * locate(), then each found entry's key string: warms the cache for the lookups of `count`
+   * keys about to be made. Returns a number made of what it read, so that the reads are not
+   * optimised away.
+   */
+  prefetch(keys: readonly string[], count: number, entries: Int32Array): number {
+    this.locate(keys, count, entries);
+    let sink = 0;
+    const stored = this.keys;
+    for (let i = 0; i < count; i++) {
+      const e = entries[i]!;
+      if (e >= 0) sink += stored[e]!.length;
+    }
+    return sink;
+  }
+
+  /** Adds `key` if absent; returns its entry index (`size` grows when it was new). */
+  add(key: string): number {
+    if (this.buckets === NONE) {
+      const e = this.keys.indexOf(key);
+      if (e >= 0) return e;
+      if (this.size < SMALL) {
+        this.keys.push(key);
+        this.pushValue();
+        return this.size++;
+      }
+      this.toHashed();
+    }
+    const h = hashString(key);
+    let i = this.buckets[h & this.mask]!;
+    while (i !== 0) {
+      const e = i - 1;
+      if (this.hashes[e] === h && this.keys[e] === key) return e;
+      i = this.next[e]!;
+    }
+    return this.append(key, h);
+  }
+
+  /** Leaves linear mode: hashes every key and builds the buckets. */
+  private toHashed(): void {
+    let cap = SMALL * 2;
+    while (cap < this.size * 2) cap *= 2;
+    this.startHashed(cap);
+    for (let e = 0; e < this.size; e++) this.hashes[e] = hashString(this.keys[e]!);
+    this.rebuild(cap);
+  }
+
+  /** Appends an entry known to be absent (hashed mode). */
+  private append(key: string, h: number): number {
+    this.keys.push(key);
+    this.pushValue();
+    return this.linkNew(h);
+  }
+
+  /** Hooks for subclasses that keep arrays parallel to keys. */
+  protected pushValue(): void {}
+  protected moveValue(_from: number, _to: number): void {}
+  protected popValue(): void {}
+
+  protected moveEntry(from: number, to: number): void {
+    this.keys[to] = this.keys[from]!;
+    this.moveValue(from, to);
+  }
+
+  protected popEntry(): void {
+    this.keys.pop();
+    this.popValue();
+  }
+
+  delete(key: string): boolean {
+    const e = this.find(key);
+    if (e < 0) return false;
+    this.deleteAt(e);
+    return true;
+  }
+
+  override clear(): void {
+    super.clear();
+    this.keys = [];
+  }
+
+  /** Copies the table's arrays into `into` (typed arrays and key array are memcpy-fast). */
+  protected copyTo(into: StrSet): void {
+    this.copyIndexTo(into);
+    into.keys = this.keys.slice(0, this.size);
   }
 }
 

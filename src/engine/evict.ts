@@ -142,7 +142,7 @@ function populate(ks: Keyspace, dbIndex: number, policy: Policy, samples: number
     if (policy.allKeys) {
       e = dict.randomIndex();
       if (e < 0) return;
-      key = dict.keys[e]!;
+      key = dict.keyAt(e);
     } else {
       const x = db.expires.randomIndex();
       if (x < 0) return;
@@ -177,9 +177,13 @@ export function selectVictim(
     for (let i = 0; i < dbs.length; i++) {
       cursor.nextDb = (cursor.nextDb + 1) % dbs.length;
       const db = dbs[cursor.nextDb]!;
-      const table = policy.allKeys ? db.dict : db.expires;
-      const e = table.randomIndex();
-      if (e >= 0) return [cursor.nextDb, table.keys[e]!];
+      if (policy.allKeys) {
+        const e = db.dict.randomIndex();
+        if (e >= 0) return [cursor.nextDb, db.dict.keyAt(e)];
+      } else {
+        const e = db.expires.randomIndex();
+        if (e >= 0) return [cursor.nextDb, db.expires.keys[e]!];
+      }
     }
     return null;
   }

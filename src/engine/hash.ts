@@ -16,6 +16,18 @@ export function hashString(s: string): number {
   let h = seed ^ 0x811c9dc5;
   const n = s.length;
   for (let i = 0; i < n; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return finish(h);
+}
+
+/** hashString of the binary string whose chars are `bytes[start..end)`: the same hash. */
+export function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let h = seed ^ 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return finish(h);
+}
+
+/** murmur3's fmix32. */
+function finish(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

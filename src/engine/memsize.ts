@@ -253,15 +253,29 @@ export function valueBytes(v: Value): number {
   }
 }
 
-/** A database's tables: the key table with its parallel arrays, and the expires table. */
+/** A database's tables: the key table with its key slab and parallel arrays, and the expires table. */
 export function databaseTableBytes(db: Database): number {
   const d = db.dict;
   const x = db.expires;
-  // KeyTable: StrSet's fields + vals, lru, bytes, capacity; expires: a Dict of HeapNumber times
-  // whose keys are the key table's strings (Database.setExpire shares them).
-  // The keys and values arrays have the capacity of their biggest past.
+  const l = d as unknown as TableLayout;
+  const slab = d.slab;
+  // KeyTable: its fields, the values array at the capacity of its biggest past, the bucket
+  // structure, refs and lru; the slab's segments (off-heap bytes, each a Buffer object) and its
+  // three per-segment arrays.
   let bytes =
-    tableBytes(d, 1, 10) + 2 * (arrayOfCapacity(d.capacity) - jsArrayBytes(d.size)) + typedBytes(d.lru);
+    OBJECT +
+    8 * 12 +
+    arrayOfCapacity(d.capacity) +
+    int32Bytes(l.hashes) +
+    int32Bytes(l.next) +
+    int32Bytes(l.buckets) +
+    2 * TYPED_ARRAY +
+    d.parallelBytes +
+    OBJECT +
+    8 * 8 +
+    slab.bytes +
+    slab.segments * (TYPED_ARRAY + 3 * 8);
+  // The expires table: a Dict of HeapNumber times.
   if (x.capacity !== 0) {
     bytes +=
       tableBytes(x, 1, 8) + 2 * (arrayOfCapacity(x.capacity) - jsArrayBytes(x.size)) + x.size * HEAP_NUMBER;

@@ -1,7 +1,8 @@
 /**
  * Point-in-time snapshots of the keyspace without fork(): what BGSAVE and BGREWRITEAOF
- * serialize while the server keeps serving. Taking one copies each database's key and value
- * arrays (a memcpy-speed slice: about 16 bytes a key) and its expires table. Strings are
+ * serialize while the server keeps serving. Taking one copies each database's key references
+ * and value array (a memcpy-speed slice: 12 bytes a key), the key slab's segment list (its
+ * records are never overwritten: engine/keyslab.ts) and the expires table. Strings are
  * immutable, so the copy already holds their snapshot-time contents; mutable values (lists,
  * sets, hashes, sorted sets, modified strings) are copy-on-write at the granularity of a whole
  * value: before a command modifies one that the serializer has not reached yet, the database
@@ -10,11 +11,11 @@
 
 import type { Dict } from './dict.js';
 import type { Keyspace } from './keyspace.js';
+import type { FrozenKeys } from './keytable.js';
 import { epoch, type Value } from './values/types.js';
 
 interface FrozenDb {
-  keys: string[];
-  vals: Value[];
+  keys: FrozenKeys;
   expires: Dict<number>;
 }
 
@@ -36,17 +37,16 @@ export class Snapshot {
   ) {
     this.epoch = ++epoch.current;
     this.frozen = ks.dbs.map((d) => ({
-      keys: d.dict.keys.slice(0, d.dict.size),
-      vals: d.dict.vals.slice(0, d.dict.size),
+      keys: d.dict.freeze(),
       expires: d.expires.clone(),
     }));
-    this.totalKeys = this.frozen.reduce((n, f) => n + f.keys.length, 0);
+    this.totalKeys = this.frozen.reduce((n, f) => n + f.keys.size, 0);
   }
 
   /** Sizes of each database at snapshot time: [keys, keys with a TTL]. */
   sizes(db: number): [number, number] {
     const f = this.frozen[db]!;
-    return [f.keys.length, f.expires.size];
+    return [f.keys.size, f.expires.size];
   }
 
   get done(): boolean {
@@ -75,10 +75,10 @@ export class Snapshot {
   /** SWAPDB moves whole databases without lookups: write out what is left of them first. */
   drainDb(db: number): void {
     const f = this.frozen[db]!;
-    const from = db === this.db ? this.index : db > this.db ? 0 : f.keys.length;
-    for (let i = from; i < f.keys.length; i++) {
-      const v = f.vals[i]!;
-      if (this.pending(v)) this.beforeWrite(db, f.keys[i]!, v);
+    const from = db === this.db ? this.index : db > this.db ? 0 : f.keys.size;
+    for (let i = from; i < f.keys.size; i++) {
+      const v = f.keys.vals[i]!;
+      if (this.pending(v)) this.beforeWrite(db, f.keys.keyAt(i), v);
     }
   }
 
@@ -87,18 +87,18 @@ export class Snapshot {
     let n = 0;
     while (this.db < this.frozen.length) {
       const f = this.frozen[this.db]!;
-      if (this.index >= f.keys.length) {
+      if (this.index >= f.keys.size) {
         this.db++;
         this.index = 0;
         continue;
       }
       const i = this.index++;
-      const v = f.vals[i]!;
+      const v = f.keys.vals[i]!;
       if (typeof v === 'object') {
         if (v.snap >= this.epoch) continue; // already written early (or born after: cannot be here)
         (v as { snap: number }).snap = this.epoch;
       }
-      const key = f.keys[i]!;
+      const key = f.keys.keyAt(i);
       this.sink(this.db, key, v, f.expires.size === 0 ? undefined : f.expires.get(key));
       this.emitted++;
       // Checking the clock every 64 entries keeps its cost negligible.

@@ -10,13 +10,7 @@ import { intArg, isWord, syntaxError } from '../commands/args.js';
 import type { Client } from '../commands/client.js';
 import { ReplyError } from '../commands/errors.js';
 import type { CommandSpec } from '../commands/spec.js';
-import {
-  countedBytes,
-  databaseTableBytes,
-  keyspaceBytes,
-  stringBytes,
-  tableBytes,
-} from '../engine/memsize.js';
+import { countedBytes, databaseTableBytes, keyspaceBytes, tableBytes } from '../engine/memsize.js';
 import { REDIS_VERSION } from './connection.js';
 import { command, keyRange } from './define.js';
 
@@ -42,8 +36,8 @@ function float(c: Client, v: number): void {
 
 // ---- MEMORY ----
 
-/** A key's slot in the key table: keys and values array slots, hash, chain, LRU and size words. */
-const KEY_SLOT = 2 * 8 + 4 * 4;
+/** A key's slot in the key table: value array slot; hash, chain, bucket, key record and LRU words. */
+const KEY_SLOT = 8 + 5 * 4;
 
 function memoryUsage(c: Client, argv: string[]): void {
   for (let j = 3; j < argv.length; j++) {
@@ -61,7 +55,7 @@ function memoryUsage(c: Client, argv: string[]): void {
     c.reply.nil();
     return;
   }
-  c.reply.int(stringBytes(d.keys[e]!) + countedBytes(d.vals[e]!) + KEY_SLOT);
+  c.reply.int(d.keyBytes(e) + countedBytes(d.vals[e]!) + KEY_SLOT);
 }
 
 interface Overhead {

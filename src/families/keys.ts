@@ -182,7 +182,7 @@ function keysCommand(c: Client, argv: string[]): void {
   const now = c.inst.ks.now;
   const out: string[] = [];
   for (let i = 0; i < dict.size; i++) {
-    const key = dict.keys[i]!;
+    const key = dict.keyAt(i);
     if (!all && !globMatch(pattern, key)) continue;
     if (expires.size !== 0) {
       const at = expires.get(key);
@@ -243,7 +243,7 @@ function scanCommand(c: Client, argv: string[]): void {
   const found: string[] = [];
   let iterations = count * 10;
   do {
-    cursor = dict.scanStep(cursor, (e) => found.push(dict.keys[e]!));
+    cursor = dict.scanStep(cursor, (e) => found.push(dict.keyAt(e)));
   } while (cursor !== 0 && iterations-- > 0 && found.length < count);
   const out: string[] = [];
   for (const key of found) {

@@ -137,7 +137,7 @@ export function rewriteSync(ks: Keyspace, path: string, options: RewriteOptions)
       text += selectCommand(db.id);
       const { dict, expires } = db;
       for (let i = 0; i < dict.size; i++) {
-        const key = dict.keys[i]!;
+        const key = dict.keyAt(i);
         text += encodeEntry(key, dict.vals[i]!, expires.size === 0 ? undefined : expires.get(key));
         if (text.length >= FLUSH_CHARS) flush();
       }

@@ -72,7 +72,7 @@ export function saveRdbSync(ks: Keyspace, path: string, options: SaveOptions = {
     for (const db of ks.dbs) {
       const { dict, expires } = db;
       for (let i = 0; i < dict.size; i++) {
-        const key = dict.keys[i]!;
+        const key = dict.keyAt(i);
         out.write(db.id, key, dict.vals[i]!, expires.size === 0 ? undefined : expires.get(key));
         keys++;
         if (rdb.pending >= FLUSH_BYTES) writeSync(fd, rdb.take());

@@ -1,0 +1,205 @@
+/**
+ * KeyTable: a database's key -> value table. The bucket structure is the engines's shared
+ * HashIndex; the keys' bytes live in a KeySlab outside the JS heap (one 32-bit reference per
+ * entry), the values in a JS array, and each key's 24-bit access field (Redis's robj.lru: an
+ * LRU clock in seconds, or under an LFU policy 16 bits of minutes and an 8-bit counter;
+ * engine/evict.ts) in a parallel typed array. So a key costs no heap object of its own: at a
+ * million keys that is a fifth less memory than JS strings and a million fewer objects for each
+ * major GC to mark.
+ *
+ * Lookups take JS strings (the parser's arguments) and compare them with the record's bytes.
+ * The last key found and its entry are remembered, so the second lookup of a key by one command
+ * (INCR reads then stores) and a pipeline on one key skip hashing and comparing.
+ */
+
+import { HashIndex } from './dict.js';
+import { hashString } from './hash.js';
+import { KeySlab, type SlabView } from './keyslab.js';
+import type { Value } from './values/types.js';
+
+/** Entries a new or emptied table makes room for (HashIndex keeps at least twice SMALL buckets). */
+const INITIAL = 32;
+
+/** A key table's entries at one moment, for snapshots (see KeyTable.freeze). */
+export interface FrozenKeys {
+  readonly size: number;
+  keyAt(i: number): string;
+  readonly vals: readonly Value[];
+}
+
+export class KeyTable extends HashIndex {
+  vals: Value[] = [];
+  lru: Uint32Array = new Uint32Array(INITIAL);
+  /** Estimated bytes of every value in the table (memsize; the keys are the slab's). */
+  bytes = 0;
+  /** Slots of the values array (see arrayCapacity), for the memory accounting. */
+  capacity = 0;
+  /** The keys' records. */
+  slab = new KeySlab();
+  /** Each entry's record in the slab. */
+  private refs: Uint32Array = new Uint32Array(INITIAL);
+  /** The last key found or added, and its entry; null after any deletion. */
+  private lastKey: string | null = null;
+  private lastEntry = -1;
+
+  /** Index of `key`'s entry, or -1. */
+  find(key: string): number {
+    if (key === this.lastKey) return this.lastEntry;
+    if (this.size === 0) return -1;
+    const h = hashString(key);
+    let i = this.buckets[h & this.mask]!;
+    while (i !== 0) {
+      const e = i - 1;
+      if (this.hashes[e] === h && this.slab.equals(this.refs[e]!, key)) {
+        this.lastKey = key;
+        this.lastEntry = e;
+        return e;
+      }
+      i = this.next[e]!;
+    }
+    return -1;
+  }
+
+  /** The value of `key`, or undefined (no expiry, no access stamp: see Database for those). */
+  get(key: string): Value | undefined {
+    const e = this.find(key);
+    return e < 0 ? undefined : this.vals[e];
+  }
+
+  /** Adds `key` if absent, with an undefined value; returns its entry index. */
+  add(key: string): number {
+    if (key === this.lastKey) return this.lastEntry;
+    if (this.buckets.length === 0) {
+      this.startHashed(INITIAL);
+      this.rebuild(INITIAL);
+    }
+    const h = hashString(key);
+    let i = this.buckets[h & this.mask]!;
+    while (i !== 0) {
+      const e = i - 1;
+      if (this.hashes[e] === h && this.slab.equals(this.refs[e]!, key)) {
+        this.lastKey = key;
+        this.lastEntry = e;
+        return e;
+      }
+      i = this.next[e]!;
+    }
+    // The record first: it is the one step that can fail, and nothing has changed yet.
+    const ref = this.slab.append(key);
+    const e = this.size;
+    if (e === this.refs.length) this.growParallel();
+    this.refs[e] = ref;
+    this.vals.push(undefined as unknown as Value);
+    this.capacity = arrayCapacity(this.capacity, e + 1);
+    this.linkNew(h);
+    this.lastKey = key;
+    this.lastEntry = e;
+    return e;
+  }
+
+  private growParallel(): void {
+    const refs = new Uint32Array(this.refs.length * 2);
+    refs.set(this.refs);
+    this.refs = refs;
+    const lru = new Uint32Array(this.lru.length * 2);
+    lru.set(this.lru);
+    this.lru = lru;
+  }
+
+  /** The key of entry `e`, as a new binary string. */
+  keyAt(e: number): string {
+    return this.slab.key(this.refs[e]!);
+  }
+
+  /** Whether entry `e` (< size) holds `key`. */
+  keyIs(e: number, key: string): boolean {
+    return (key === this.lastKey && e === this.lastEntry) || this.slab.equals(this.refs[e]!, key);
+  }
+
+  /** Bytes entry `e`'s key takes in the slab. */
+  keyBytes(e: number): number {
+    return this.slab.sizeOf(this.refs[e]!);
+  }
+
+  /**
+   * Warms the cache for the lookups of `count` keys (HashIndex.locate), then reads each found
+   * entry's key record and string value (its characters are read by the reply that follows).
+   * Stores the entries found in `entries`; changes nothing. Returns a number made of what it
+   * read, so that the reads are not optimised away.
+   */
+  prefetch(keys: readonly string[], count: number, entries: Int32Array): number {
+    this.locate(keys, count, entries);
+    let sink = 0;
+    const refs = this.refs;
+    const slab = this.slab;
+    const vals = this.vals;
+    for (let i = 0; i < count; i++) {
+      const e = entries[i]!;
+      if (e < 0) continue;
+      sink += slab.touch(refs[e]!);
+      const v = vals[e];
+      if (typeof v === 'string') sink += v.length;
+    }
+    return sink;
+  }
+
+  override deleteAt(e: number): void {
+    const compact = this.slab.release(this.refs[e]!);
+    this.lastKey = null;
+    super.deleteAt(e);
+    if (compact >= 0) this.slab.compact(compact, this.relocate);
+  }
+
+  /** Compaction moved a record: point its entry at the new place. */
+  private readonly relocate = (from: number, to: number, h: number): void => {
+    let i = this.buckets[h & this.mask]!;
+    while (i !== 0) {
+      if (this.refs[i - 1] === from) {
+        this.refs[i - 1] = to;
+        return;
+      }
+      i = this.next[i - 1]!;
+    }
+  };
+
+  protected moveEntry(from: number, to: number): void {
+    this.refs[to] = this.refs[from]!;
+    this.vals[to] = this.vals[from]!;
+    this.lru[to] = this.lru[from]!;
+  }
+
+  protected popEntry(): void {
+    this.vals.pop();
+  }
+
+  override clear(): void {
+    super.clear();
+    this.vals = [];
+    this.refs = new Uint32Array(INITIAL);
+    this.lru = new Uint32Array(INITIAL);
+    this.slab = new KeySlab();
+    this.bytes = 0;
+    this.capacity = 0;
+    this.lastKey = null;
+  }
+
+  /** The entries as they are now, unaffected by later changes (the copies are memcpy-fast). */
+  freeze(): FrozenKeys {
+    const refs = this.refs.slice(0, this.size);
+    const view: SlabView = this.slab.view();
+    return { size: this.size, vals: this.vals.slice(0, this.size), keyAt: (i) => view.key(refs[i]!) };
+  }
+
+  /** Bytes of the typed arrays parallel to the entries (refs, lru), for the memory accounting. */
+  get parallelBytes(): number {
+    return this.refs.byteLength + this.lru.byteLength;
+  }
+}
+
+/**
+ * The capacity V8 gives an array grown by push() to `length` from `capacity` (1.5 x the length
+ * + 16 whenever it is full); pop() gives none back (measured on these tables).
+ */
+export function arrayCapacity(capacity: number, length: number): number {
+  return length <= capacity ? capacity : length + (length >> 1) + 16;
+}

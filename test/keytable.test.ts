@@ -111,6 +111,57 @@ describe('KeyTable (keys in a KeySlab)', () => {
     assert.equal(new Set(after.map(([k]) => k)).size, 30000);
   });
 
+  it('keeps each TTL with its key while deletions move entries', () => {
+    const r = rng(3);
+    const t = new KeyTable();
+    const ref = new Map<string, number | undefined>();
+    const ttlOf = (k: string) => {
+      const e = t.find(k);
+      return t.expires.timeOf(e, t.hashAt(e));
+    };
+    let id = 0;
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 10000; i++) {
+        const k = randomKey(r, id++);
+        const e = t.add(k);
+        t.vals[e] = id;
+        const at = r() < 0.5 ? 1e12 + id : undefined;
+        if (at !== undefined) t.expires.set(e, t.hashAt(e), at);
+        ref.set(k, at);
+      }
+      const keys = [...ref.keys()];
+      for (let i = 0; i < 6000; i++) {
+        const k = keys[Math.floor(r() * keys.length)]!;
+        if (!ref.has(k)) continue;
+        const roll = r();
+        const e = t.find(k);
+        if (roll < 0.7) {
+          t.deleteAt(e);
+          ref.delete(k);
+        } else if (roll < 0.85) {
+          t.expires.remove(e, t.hashAt(e));
+          ref.set(k, undefined);
+        } else {
+          t.expires.set(e, t.hashAt(e), 5e12 + i);
+          ref.set(k, 5e12 + i);
+        }
+      }
+      let withTtl = 0;
+      for (const [k, at] of ref) {
+        assert.equal(ttlOf(k), at);
+        assert.equal(t.expires.get(k), at);
+        if (at !== undefined) withTtl++;
+      }
+      assert.equal(t.expires.size, withTtl);
+      for (let x = 0; x < t.expires.size; x++) assert.equal(ref.get(t.expires.keyAt(x)), t.expires.timeAt(x));
+    }
+    // A frozen copy keeps the TTLs of its moment.
+    const frozen = t.freeze();
+    const before = [...ref];
+    for (const k of [...ref.keys()].slice(0, 5000)) t.deleteAt(t.find(k));
+    for (const [k, at] of before) assert.equal(frozen.expires.get(k), at);
+  });
+
   it('clear() empties the table and its slab', () => {
     const t = new KeyTable();
     for (let i = 0; i < 5000; i++) t.vals[t.add(`k${i}`)] = i;

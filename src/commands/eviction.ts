@@ -142,9 +142,9 @@ export class Evictor {
       if (victim === null) return EVICT_FAIL;
       // What the key and its value cost: the tables keep their capacity.
       const db = ks.db(victim[0]);
-      const before = db.dict.bytes + db.expires.size * 16;
+      const before = db.dict.bytes + db.dict.slab.liveBytes;
       db.evictKey(victim[1]);
-      freed += before - db.dict.bytes - db.expires.size * 16;
+      freed += before - db.dict.bytes - db.dict.slab.liveBytes;
       keys++;
       if (keys % 16 === 0 && (performance.now() - start) * 1000 > limitUs) {
         // Out of time: go on between commands, which meanwhile are let through.

@@ -6,36 +6,22 @@
  * the keyspace's clock snapshot, so one command sees one instant.
  */
 
-import { Dict, PREFETCH_MAX, type StrSet } from './dict.js';
+import { PREFETCH_MAX, type StrSet } from './dict.js';
 import { NOTIFY } from './events.js';
 import { LRU_CLOCK_MAX, lfuCounter, lfuInit, lfuMinutes, lfuTouch, lruClock } from './evict.js';
+import type { ExpireTable } from './expires.js';
 import type { Keyspace } from './keyspace.js';
-import { arrayCapacity, KeyTable } from './keytable.js';
+import { KeyTable } from './keytable.js';
 import { countedBytes, measure } from './memsize.js';
 import type { Value } from './values/types.js';
 
 export { LRU_CLOCK_MAX, lruClock } from './evict.js';
 export { KeyTable } from './keytable.js';
 
-/** The expires table: key -> absolute time (ms), with its arrays' capacity for the accounting. */
-export class ExpireTable extends Dict<number> {
-  capacity = 0;
-
-  protected override pushValue(): void {
-    super.pushValue();
-    this.capacity = arrayCapacity(this.capacity, this.size + 1);
-  }
-  override clear(): void {
-    super.clear();
-    this.capacity = 0;
-  }
-}
-
 const prefetchEntries = new Int32Array(PREFETCH_MAX);
 
 export class Database {
   readonly dict = new KeyTable();
-  readonly expires = new ExpireTable();
   /** Where the active-expire cycle resumes in the expires table. */
   expireCursor = 0;
   /** Running estimate of the TTL of keys with one (INFO keyspace avg_ttl), in ms. */
@@ -48,6 +34,11 @@ export class Database {
 
   get size(): number {
     return this.dict.size;
+  }
+
+  /** The keys with a TTL (the key table's own expires table). */
+  get expires(): ExpireTable {
+    return this.dict.expires;
   }
 
   /**
@@ -71,7 +62,7 @@ export class Database {
       // The object's first fields (a hash, list, set or sorted set).
       if (typeof v === 'object') sink += v.measured;
     }
-    if (this.expires.size !== 0) sink += this.expires.prefetch(keys, count, found);
+    if (d.expires.size !== 0) sink += d.expires.prefetch(found, count, d);
     return sink;
   }
 
@@ -96,9 +87,10 @@ export class Database {
    * lookup every command uses; it does not count hits or misses (see lookupRead).
    */
   find(key: string): number {
-    const e = this.dict.find(key);
-    if (e < 0 || this.expires.size === 0) return e;
-    const at = this.expires.get(key);
+    const d = this.dict;
+    const e = d.find(key);
+    if (e < 0 || d.expires.size === 0) return e;
+    const at = d.expires.timeOf(e, d.hashAt(e));
     if (at === undefined || this.ks.now <= at || this.ks.loading) return e;
     this.expireKey(key);
     return -1;
@@ -239,7 +231,7 @@ export class Database {
       // ZUNIONSTORE, ZRANGESTORE... creating the key a BLPOP or BZPOPMIN waits for).
       if (typeof value === 'object' && (value.type === 'list' || value.type === 'zset'))
         this.ks.keyReady(this.id, key);
-    } else if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+    } else if (!keepTtl) this.persist(key);
     this.ks.keyModified(this.id, key);
   }
 
@@ -257,21 +249,29 @@ export class Database {
     if (e < 0) return false;
     d.bytes -= countedBytes(d.vals[e]!);
     d.deleteAt(e);
-    if (this.expires.size !== 0) this.expires.delete(key);
     return true;
   }
 
   getExpire(key: string): number | undefined {
-    return this.expires.size === 0 ? undefined : this.expires.get(key);
+    const d = this.dict;
+    if (d.expires.size === 0) return undefined;
+    const e = d.find(key);
+    return e < 0 ? undefined : d.expires.timeOf(e, d.hashAt(e));
   }
 
+  /** Sets the TTL of an existing key (a missing key is left alone: callers check first). */
   setExpire(key: string, at: number): void {
-    this.expires.set(key, at);
+    const d = this.dict;
+    const e = d.find(key);
+    if (e >= 0) d.expires.set(e, d.hashAt(e), at);
   }
 
   /** Removes a TTL; true if there was one. */
   persist(key: string): boolean {
-    return this.expires.size !== 0 && this.expires.delete(key);
+    const d = this.dict;
+    if (d.expires.size === 0) return false;
+    const e = d.find(key);
+    return e >= 0 && d.expires.remove(e, d.hashAt(e));
   }
 
   /** Deletes an expired key, counting it and firing the `expired` event. */
@@ -309,7 +309,6 @@ export class Database {
   clear(): number {
     const n = this.dict.size;
     this.dict.clear();
-    this.expires.clear();
     this.expireCursor = 0;
     this.avgTtl = 0;
     return n;
@@ -318,14 +317,11 @@ export class Database {
   /** Exchanges contents with another database (SWAPDB). */
   swapWith(other: Database): void {
     // Database fields are readonly for everyone else; SWAPDB is the one place they move.
-    const a = this as unknown as { dict: KeyTable; expires: ExpireTable };
-    const b = other as unknown as { dict: KeyTable; expires: ExpireTable };
+    const a = this as unknown as { dict: KeyTable };
+    const b = other as unknown as { dict: KeyTable };
     const dict = a.dict;
-    const expires = a.expires;
     a.dict = b.dict;
-    a.expires = b.expires;
     b.dict = dict;
-    b.expires = expires;
     const cursor = this.expireCursor;
     this.expireCursor = other.expireCursor;
     other.expireCursor = cursor;
@@ -352,8 +348,8 @@ export class Database {
     do {
       cursor = expires.scanStep(cursor, (e) => {
         sampled++;
-        const at = expires.vals[e]!;
-        if (now > at) dead.push(expires.keys[e]!);
+        const at = expires.timeAt(e);
+        if (now > at) dead.push(expires.keyAt(e));
         else {
           ttlSum += at - now;
           ttlSamples++;

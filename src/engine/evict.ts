@@ -146,10 +146,10 @@ function populate(ks: Keyspace, dbIndex: number, policy: Policy, samples: number
     } else {
       const x = db.expires.randomIndex();
       if (x < 0) return;
-      key = db.expires.keys[x]!;
+      key = db.expires.keyAt(x);
       if (policy.kind === 'ttl') {
         // The sooner it expires, the better a candidate.
-        pool.insert(key, Number.MAX_SAFE_INTEGER - db.expires.vals[x]!, dbIndex);
+        pool.insert(key, Number.MAX_SAFE_INTEGER - db.expires.timeAt(x), dbIndex);
         continue;
       }
       e = dict.find(key);
@@ -182,7 +182,7 @@ export function selectVictim(
         if (e >= 0) return [cursor.nextDb, db.dict.keyAt(e)];
       } else {
         const e = db.expires.randomIndex();
-        if (e >= 0) return [cursor.nextDb, db.expires.keys[e]!];
+        if (e >= 0) return [cursor.nextDb, db.expires.keyAt(e)];
       }
     }
     return null;
@@ -206,7 +206,7 @@ export function selectVictim(
       pool.keys[k] = null;
       pool.idle[k] = 0;
       const db = dbs[dbIndex]!;
-      if ((policy.allKeys ? db.dict : db.expires).find(key) >= 0) return [dbIndex, key];
+      if (policy.allKeys ? db.dict.find(key) >= 0 : db.getExpire(key) !== undefined) return [dbIndex, key];
     }
   }
 }

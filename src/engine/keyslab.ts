@@ -52,6 +52,25 @@ export class SlabView {
     if ((b & LONG) === 0) return u.latin1Slice(p + 1, p + 1 + (b >>> 2));
     return u.latin1Slice(p + 5, p + 5 + u.readUInt32LE(p + 1));
   }
+
+  /** Whether the record at `ref` holds `key`. */
+  equals(ref: number, key: string): boolean {
+    const u = this.segs[ref >>> POS_BITS]!;
+    let p = (ref & POS_MASK) * UNIT;
+    const b = u[p]!;
+    let n: number;
+    if ((b & LONG) === 0) {
+      n = b >>> 2;
+      p++;
+    } else {
+      n = u.readUInt32LE(p + 1);
+      p += 5;
+    }
+    if (n !== key.length) return false;
+    if (n > 64) return u.latin1Slice(p, p + n) === key;
+    for (let i = 0; i < n; i++) if (u[p + i] !== key.charCodeAt(i)) return false;
+    return true;
+  }
 }
 
 export class KeySlab extends SlabView {
@@ -65,6 +84,12 @@ export class KeySlab extends SlabView {
   private cur = -1;
   /** Bytes of every segment held: what the slab costs outside the heap. */
   bytes = 0;
+  /**
+   * Bytes of live records: what the memory accounting counts, as Redis's used_memory counts
+   * allocations and not the allocator's fragmentation (dead records awaiting compaction are
+   * this slab's fragmentation: under half of any full segment).
+   */
+  liveBytes = 0;
   /** Segments held (each is also a small Buffer object on the heap). */
   segments = 0;
 
@@ -114,6 +139,7 @@ export class KeySlab extends SlabView {
       this.used[s] = p + size;
     }
     this.live[s]! += size;
+    this.liveBytes += size;
     return ((s << POS_BITS) | (p / UNIT)) >>> 0;
   }
 
@@ -142,25 +168,6 @@ export class KeySlab extends SlabView {
     this.spare.push(s);
   }
 
-  /** Whether the record at `ref` holds `key`. */
-  equals(ref: number, key: string): boolean {
-    const u = this.segs[ref >>> POS_BITS]!;
-    let p = (ref & POS_MASK) * UNIT;
-    const b = u[p]!;
-    let n: number;
-    if ((b & LONG) === 0) {
-      n = b >>> 2;
-      p++;
-    } else {
-      n = u.readUInt32LE(p + 1);
-      p += 5;
-    }
-    if (n !== key.length) return false;
-    if (n > 64) return u.latin1Slice(p, p + n) === key;
-    for (let i = 0; i < n; i++) if (u[p + i] !== key.charCodeAt(i)) return false;
-    return true;
-  }
-
   /** The first byte of the record at `ref` (a prefetch's read). */
   touch(ref: number): number {
     return this.segs[ref >>> POS_BITS]![(ref & POS_MASK) * UNIT]!;
@@ -183,7 +190,9 @@ export class KeySlab extends SlabView {
     const u = this.segs[s]!;
     const p = (ref & POS_MASK) * UNIT;
     u[p] = u[p]! | DEAD;
-    const live = (this.live[s]! -= this.sizeOf(ref));
+    const size = this.sizeOf(ref);
+    this.liveBytes -= size;
+    const live = (this.live[s]! -= size);
     if (s === this.cur) return -1;
     if (live === 0) {
       this.drop(s);
@@ -215,6 +224,7 @@ export class KeySlab extends SlabView {
       }
       p += size;
     }
+    this.liveBytes -= this.live[s]!;
     this.live[s] = 0;
     this.drop(s);
   }

@@ -12,7 +12,8 @@
  * (INCR reads then stores) and a pipeline on one key skip hashing and comparing.
  */
 
-import { HashIndex } from './dict.js';
+import { growCapacity, HashIndex } from './dict.js';
+import { ExpireTable, type KeyRefs } from './expires.js';
 import { hashString } from './hash.js';
 import { KeySlab, type SlabView } from './keyslab.js';
 import type { Value } from './values/types.js';
@@ -20,11 +21,11 @@ import type { Value } from './values/types.js';
 /** Entries a new or emptied table makes room for (HashIndex keeps at least twice SMALL buckets). */
 const INITIAL = 32;
 
-/** A key table's entries at one moment, for snapshots (see KeyTable.freeze). */
-export interface FrozenKeys {
+/** A key table's entries and TTLs at one moment, for snapshots (see KeyTable.freeze). */
+export interface FrozenKeys extends KeyRefs {
   readonly size: number;
-  keyAt(i: number): string;
   readonly vals: readonly Value[];
+  readonly expires: ExpireTable;
 }
 
 export class KeyTable extends HashIndex {
@@ -36,6 +37,8 @@ export class KeyTable extends HashIndex {
   capacity = 0;
   /** The keys' records. */
   slab = new KeySlab();
+  /** The keys with a TTL. */
+  readonly expires: ExpireTable = new ExpireTable(this);
   /** Each entry's record in the slab. */
   private refs: Uint32Array = new Uint32Array(INITIAL);
   /** The last key found or added, and its entry; null after any deletion. */
@@ -98,10 +101,11 @@ export class KeyTable extends HashIndex {
   }
 
   private growParallel(): void {
-    const refs = new Uint32Array(this.refs.length * 2);
+    const cap = growCapacity(this.refs.length);
+    const refs = new Uint32Array(cap);
     refs.set(this.refs);
     this.refs = refs;
-    const lru = new Uint32Array(this.lru.length * 2);
+    const lru = new Uint32Array(cap);
     lru.set(this.lru);
     this.lru = lru;
   }
@@ -114,6 +118,11 @@ export class KeyTable extends HashIndex {
   /** Whether entry `e` (< size) holds `key`. */
   keyIs(e: number, key: string): boolean {
     return (key === this.lastKey && e === this.lastEntry) || this.slab.equals(this.refs[e]!, key);
+  }
+
+  /** The hash of entry `e`'s key. */
+  hashAt(e: number): number {
+    return this.hashes[e]!;
   }
 
   /** Bytes entry `e`'s key takes in the slab. */
@@ -143,7 +152,9 @@ export class KeyTable extends HashIndex {
     return sink;
   }
 
+  /** Removes entry `e` (its key and value, and its TTL if it has one). */
   override deleteAt(e: number): void {
+    if (this.expires.size !== 0) this.expires.remove(e, this.hashes[e]!);
     const compact = this.slab.release(this.refs[e]!);
     this.lastKey = null;
     super.deleteAt(e);
@@ -163,6 +174,8 @@ export class KeyTable extends HashIndex {
   };
 
   protected moveEntry(from: number, to: number): void {
+    // HashIndex.deleteAt has already moved the hash.
+    if (this.expires.size !== 0) this.expires.moved(from, to, this.hashes[to]!);
     this.refs[to] = this.refs[from]!;
     this.vals[to] = this.vals[from]!;
     this.lru[to] = this.lru[from]!;
@@ -178,6 +191,7 @@ export class KeyTable extends HashIndex {
     this.refs = new Uint32Array(INITIAL);
     this.lru = new Uint32Array(INITIAL);
     this.slab = new KeySlab();
+    this.expires.clear();
     this.bytes = 0;
     this.capacity = 0;
     this.lastKey = null;
@@ -187,7 +201,13 @@ export class KeyTable extends HashIndex {
   freeze(): FrozenKeys {
     const refs = this.refs.slice(0, this.size);
     const view: SlabView = this.slab.view();
-    return { size: this.size, vals: this.vals.slice(0, this.size), keyAt: (i) => view.key(refs[i]!) };
+    const keys: KeyRefs = { keyAt: (i) => view.key(refs[i]!), keyIs: (i, key) => view.equals(refs[i]!, key) };
+    return {
+      ...keys,
+      size: this.size,
+      vals: this.vals.slice(0, this.size),
+      expires: this.expires.clone(keys),
+    };
   }
 
   /** Bytes of the typed arrays parallel to the entries (refs, lru), for the memory accounting. */

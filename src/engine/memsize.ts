@@ -22,6 +22,7 @@
 
 import type { Database } from './db.js';
 import type { StrSet } from './dict.js';
+import type { ExpireTable } from './expires.js';
 import type { Keyspace } from './keyspace.js';
 import { HashValue } from './values/hash.js';
 import { ListValue } from './values/list.js';
@@ -256,13 +257,12 @@ export function valueBytes(v: Value): number {
 /** A database's tables: the key table with its key slab and parallel arrays, and the expires table. */
 export function databaseTableBytes(db: Database): number {
   const d = db.dict;
-  const x = db.expires;
   const l = d as unknown as TableLayout;
   const slab = d.slab;
   // KeyTable: its fields, the values array at the capacity of its biggest past, the bucket
-  // structure, refs and lru; the slab's segments (off-heap bytes, each a Buffer object) and its
-  // three per-segment arrays.
-  let bytes =
+  // structure, refs and lru; the slab's live records (see KeySlab.liveBytes), its segments'
+  // Buffer objects and its three per-segment arrays.
+  const bytes =
     OBJECT +
     8 * 12 +
     arrayOfCapacity(d.capacity) +
@@ -273,14 +273,23 @@ export function databaseTableBytes(db: Database): number {
     d.parallelBytes +
     OBJECT +
     8 * 8 +
-    slab.bytes +
+    slab.liveBytes +
     slab.segments * (TYPED_ARRAY + 3 * 8);
-  // The expires table: a Dict of HeapNumber times.
-  if (x.capacity !== 0) {
-    bytes +=
-      tableBytes(x, 1, 8) + 2 * (arrayOfCapacity(x.capacity) - jsArrayBytes(x.size)) + x.size * HEAP_NUMBER;
-  }
-  return bytes;
+  return bytes + expiresBytes(db.expires);
+}
+
+/** An expires table: its bucket structure and its typed arrays of entries and times. */
+export function expiresBytes(x: ExpireTable): number {
+  const l = x as unknown as TableLayout;
+  return (
+    OBJECT +
+    8 * 8 +
+    int32Bytes(l.hashes) +
+    int32Bytes(l.next) +
+    int32Bytes(l.buckets) +
+    2 * TYPED_ARRAY +
+    x.parallelBytes
+  );
 }
 
 /** The estimated dataset: [keys and values, the tables holding them], in bytes. */

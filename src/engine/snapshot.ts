@@ -9,21 +9,15 @@
  * hands it to the snapshot, which serializes it first (out of order, which RDB allows).
  */
 
-import type { Dict } from './dict.js';
 import type { Keyspace } from './keyspace.js';
 import type { FrozenKeys } from './keytable.js';
 import { epoch, type Value } from './values/types.js';
-
-interface FrozenDb {
-  keys: FrozenKeys;
-  expires: Dict<number>;
-}
 
 /** Receives entries in any order; `db` says which database each belongs to. */
 export type EntrySink = (db: number, key: string, value: Value, expireAt: number | undefined) => void;
 
 export class Snapshot {
-  private readonly frozen: FrozenDb[];
+  private readonly frozen: FrozenKeys[];
   /** This snapshot's epoch: value objects with `snap` below it existed when it started. */
   private readonly epoch: number;
   private db = 0;
@@ -36,17 +30,14 @@ export class Snapshot {
     private readonly sink: EntrySink,
   ) {
     this.epoch = ++epoch.current;
-    this.frozen = ks.dbs.map((d) => ({
-      keys: d.dict.freeze(),
-      expires: d.expires.clone(),
-    }));
-    this.totalKeys = this.frozen.reduce((n, f) => n + f.keys.size, 0);
+    this.frozen = ks.dbs.map((d) => d.dict.freeze());
+    this.totalKeys = this.frozen.reduce((n, f) => n + f.size, 0);
   }
 
   /** Sizes of each database at snapshot time: [keys, keys with a TTL]. */
   sizes(db: number): [number, number] {
     const f = this.frozen[db]!;
-    return [f.keys.size, f.expires.size];
+    return [f.size, f.expires.size];
   }
 
   get done(): boolean {
@@ -75,10 +66,10 @@ export class Snapshot {
   /** SWAPDB moves whole databases without lookups: write out what is left of them first. */
   drainDb(db: number): void {
     const f = this.frozen[db]!;
-    const from = db === this.db ? this.index : db > this.db ? 0 : f.keys.size;
-    for (let i = from; i < f.keys.size; i++) {
-      const v = f.keys.vals[i]!;
-      if (this.pending(v)) this.beforeWrite(db, f.keys.keyAt(i), v);
+    const from = db === this.db ? this.index : db > this.db ? 0 : f.size;
+    for (let i = from; i < f.size; i++) {
+      const v = f.vals[i]!;
+      if (this.pending(v)) this.beforeWrite(db, f.keyAt(i), v);
     }
   }
 
@@ -87,18 +78,18 @@ export class Snapshot {
     let n = 0;
     while (this.db < this.frozen.length) {
       const f = this.frozen[this.db]!;
-      if (this.index >= f.keys.size) {
+      if (this.index >= f.size) {
         this.db++;
         this.index = 0;
         continue;
       }
       const i = this.index++;
-      const v = f.keys.vals[i]!;
+      const v = f.vals[i]!;
       if (typeof v === 'object') {
         if (v.snap >= this.epoch) continue; // already written early (or born after: cannot be here)
         (v as { snap: number }).snap = this.epoch;
       }
-      const key = f.keys.keyAt(i);
+      const key = f.keyAt(i);
       this.sink(this.db, key, v, f.expires.size === 0 ? undefined : f.expires.get(key));
       this.emitted++;
       // Checking the clock every 64 entries keeps its cost negligible.

@@ -10,7 +10,7 @@ import { intArg, isWord, syntaxError } from '../commands/args.js';
 import type { Client } from '../commands/client.js';
 import { ReplyError } from '../commands/errors.js';
 import type { CommandSpec } from '../commands/spec.js';
-import { countedBytes, databaseTableBytes, keyspaceBytes, tableBytes } from '../engine/memsize.js';
+import { countedBytes, databaseTableBytes, expiresBytes, keyspaceBytes } from '../engine/memsize.js';
 import { REDIS_VERSION } from './connection.js';
 import { command, keyRange } from './define.js';
 
@@ -89,7 +89,7 @@ function overhead(c: Client): Overhead {
     keys += db.size;
     const all = databaseTableBytes(db);
     const x = db.expires;
-    const expires = x.size === 0 ? 0 : Math.min(all, tableBytes(x, 1, 8) + x.size * 16);
+    const expires = x.size === 0 ? 0 : Math.min(all, expiresBytes(x));
     dbs.push({ id: db.id, main: all - expires, expires });
     tables += all;
   }

@@ -40,6 +40,13 @@ function recordSize(n: number): number {
   return ((n <= SHORT_MAX ? 1 : 5) + n + UNIT - 1) & ~(UNIT - 1);
 }
 
+/** equals() for a long record, whose body starts at `p` + 4. */
+function equalsLong(u: Buffer, p: number, key: string): boolean {
+  const n = u.readUInt32LE(p);
+  if (n !== key.length) return false;
+  return u.latin1Slice(p + 4, p + 4 + n) === key;
+}
+
 /** The keys of a slab as they were when the view was taken (see the module comment). */
 export class SlabView {
   constructor(protected segs: Buffer[]) {}
@@ -56,18 +63,12 @@ export class SlabView {
   /** Whether the record at `ref` holds `key`. */
   equals(ref: number, key: string): boolean {
     const u = this.segs[ref >>> POS_BITS]!;
-    let p = (ref & POS_MASK) * UNIT;
-    const b = u[p]!;
-    let n: number;
-    if ((b & LONG) === 0) {
-      n = b >>> 2;
-      p++;
-    } else {
-      n = u.readUInt32LE(p + 1);
-      p += 5;
-    }
-    if (n !== key.length) return false;
-    if (n > 64) return u.latin1Slice(p, p + n) === key;
+    const p = (ref & POS_MASK) * UNIT + 1;
+    const b = u[p - 1]!;
+    const n = key.length;
+    // Kept small so that lookups inline it: long records go to equalsLong.
+    if ((b & LONG) !== 0) return equalsLong(u, p, key);
+    if (b >>> 2 !== n) return false;
     for (let i = 0; i < n; i++) if (u[p + i] !== key.charCodeAt(i)) return false;
     return true;
   }

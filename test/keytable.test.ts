@@ -6,8 +6,9 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { KeySlab } from '../src/engine/keyslab.js';
+import { INLINE_MAX, KeySlab } from '../src/engine/keyslab.js';
 import { KeyTable } from '../src/engine/keytable.js';
+import type { Value } from '../src/engine/values/types.js';
 
 /** A deterministic generator (mulberry32), so a failure replays. */
 function rng(seed: number): () => number {
@@ -30,12 +31,22 @@ function randomKey(r: () => number, id: number): string {
   return s;
 }
 
-function check(t: KeyTable, ref: Map<string, number>): void {
+/** A value of each kind the table holds: an integer, a string kept in the slab, a longer one. */
+function valueFor(r: () => number, id: number): Value {
+  const roll = r();
+  if (roll < 0.3) return id;
+  const len = roll < 0.8 ? Math.floor(r() * (INLINE_MAX + 1)) : INLINE_MAX + 1 + Math.floor(r() * 100);
+  let s = '';
+  while (s.length < len) s += String.fromCharCode(Math.floor(r() * 256));
+  return s;
+}
+
+function check(t: KeyTable, ref: Map<string, Value>): void {
   assert.equal(t.size, ref.size);
   for (const [k, v] of ref) {
     const e = t.find(k);
     assert.ok(e >= 0, `missing ${JSON.stringify(k.slice(0, 20))}`);
-    assert.equal(t.vals[e], v);
+    assert.equal(t.valueAt(e), v);
     assert.equal(t.keyAt(e), k);
   }
   const seen = new Set<string>();
@@ -47,15 +58,22 @@ describe('KeyTable (keys in a KeySlab)', () => {
   it('matches a Map through adds, deletes and compactions', () => {
     const r = rng(7);
     const t = new KeyTable();
-    const ref = new Map<string, number>();
+    const ref = new Map<string, Value>();
     const live: string[] = [];
     let id = 0;
     for (let round = 0; round < 4; round++) {
       for (let i = 0; i < 20000; i++) {
         const k = randomKey(r, id++);
-        t.vals[t.add(k)] = id;
-        ref.set(k, id);
+        const v = valueFor(r, id);
+        t.setValue(t.add(k), v);
+        ref.set(k, v);
         live.push(k);
+      }
+      // Replace a third of the values: strings kept in the slab move to new records.
+      for (let i = 0; i < live.length; i += 3) {
+        const v = valueFor(r, -i);
+        t.setValue(t.find(live[i]!), v);
+        ref.set(live[i]!, v);
       }
       // Delete three quarters at random: most segments fall under half live and are compacted.
       for (let i = 0; i < 15000; i++) {
@@ -74,7 +92,8 @@ describe('KeyTable (keys in a KeySlab)', () => {
     // Compaction keeps the slab near its live records (a full segment is compacted once under
     // half live), where the 80,000 keys written took four times as much.
     let liveBytes = 0;
-    for (const k of ref.keys()) liveBytes += KeySlab.recordBytes(k);
+    for (const [k, v] of ref)
+      liveBytes += KeySlab.recordBytes(k) + (typeof v === 'string' ? v.length + 4 : 0);
     assert.ok(t.slab.bytes < 2.5 * liveBytes, `slab holds ${t.slab.bytes} bytes for ${liveBytes} live`);
   });
 
@@ -82,10 +101,10 @@ describe('KeyTable (keys in a KeySlab)', () => {
     const t = new KeyTable();
     const keys = ['', '\u0000', '\u00ff\u0000', 'a', 'a\u0000', '\u0080'.repeat(70), '\u0080'.repeat(71)];
     keys.forEach((k, i) => {
-      t.vals[t.add(k)] = i;
+      t.setValue(t.add(k), i);
     });
     keys.forEach((k, i) => {
-      assert.equal(t.vals[t.find(k)], i);
+      assert.equal(t.valueAt(t.find(k)), i);
       assert.equal(t.keyAt(t.find(k)), k);
     });
     assert.equal(t.find('\u0080'.repeat(69)), -1);
@@ -97,16 +116,17 @@ describe('KeyTable (keys in a KeySlab)', () => {
     const keys: string[] = [];
     for (let i = 0; i < 30000; i++) {
       const k = randomKey(r, i);
-      t.vals[t.add(k)] = i;
+      t.setValue(t.add(k), valueFor(r, i));
       keys.push(k);
     }
     const frozen = t.freeze();
-    const before = Array.from({ length: frozen.size }, (_, i) => [frozen.keyAt(i), frozen.vals[i]]);
-    // Delete almost everything (the live slab compacts and drops segments), then add new keys
-    // that reuse the dropped segments' slots.
+    const before = Array.from({ length: frozen.size }, (_, i) => [frozen.keyAt(i), frozen.valueAt(i)]);
+    // Replace values, delete almost everything (the live slab compacts and drops segments), then
+    // add new keys that reuse the dropped segments' slots.
+    for (let i = 0; i < 30000; i += 2) t.setValue(t.find(keys[i]!), 'x'.repeat(i % 70), false);
     for (let i = 0; i < 29000; i++) t.deleteAt(t.find(keys[i]!));
-    for (let i = 0; i < 30000; i++) t.vals[t.add(randomKey(r, 100000 + i))] = -i;
-    const after = Array.from({ length: frozen.size }, (_, i) => [frozen.keyAt(i), frozen.vals[i]]);
+    for (let i = 0; i < 30000; i++) t.setValue(t.add(randomKey(r, 100000 + i)), -i);
+    const after = Array.from({ length: frozen.size }, (_, i) => [frozen.keyAt(i), frozen.valueAt(i)]);
     assert.deepEqual(after, before);
     assert.equal(new Set(after.map(([k]) => k)).size, 30000);
   });
@@ -124,7 +144,7 @@ describe('KeyTable (keys in a KeySlab)', () => {
       for (let i = 0; i < 10000; i++) {
         const k = randomKey(r, id++);
         const e = t.add(k);
-        t.vals[e] = id;
+        t.setValue(e, valueFor(r, id));
         const at = r() < 0.5 ? 1e12 + id : undefined;
         if (at !== undefined) t.expires.set(e, t.hashAt(e), at);
         ref.set(k, at);
@@ -164,12 +184,12 @@ describe('KeyTable (keys in a KeySlab)', () => {
 
   it('clear() empties the table and its slab', () => {
     const t = new KeyTable();
-    for (let i = 0; i < 5000; i++) t.vals[t.add(`k${i}`)] = i;
+    for (let i = 0; i < 5000; i++) t.setValue(t.add(`k${i}`), i);
     t.clear();
     assert.equal(t.size, 0);
     assert.equal(t.find('k1'), -1);
     assert.equal(t.slab.bytes, 0);
-    t.vals[t.add('k1')] = 1;
-    assert.equal(t.vals[t.find('k1')], 1);
+    t.setValue(t.add('k1'), 1);
+    assert.equal(t.valueAt(t.find('k1')), 1);
   });
 });

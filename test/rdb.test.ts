@@ -322,7 +322,7 @@ function storeEntries(store: MemoryStore): Entry[] {
     const d = db.dict;
     for (let i = 0; i < d.size; i++) {
       const key = d.keyAt(i);
-      out.push({ db: db.id, key, value: d.vals[i]!, expireMs: db.getExpire(key) });
+      out.push({ db: db.id, key, value: d.valueAt(i), expireMs: db.getExpire(key) });
     }
   }
   return out;
@@ -344,7 +344,7 @@ function writeStore(
     const d = db.dict;
     for (let i = 0; i < d.size; i++) {
       const key = d.keyAt(i);
-      w.entry(key, d.vals[i]!, db.getExpire(key), lru?.(key));
+      w.entry(key, d.valueAt(i), db.getExpire(key), lru?.(key));
       if (w.pending > 65536) chunks.push(w.take());
     }
   }

@@ -18,6 +18,12 @@ import type { Value } from './values/types.js';
 export { LRU_CLOCK_MAX, lruClock } from './evict.js';
 export { KeyTable } from './keytable.js';
 
+/** What entry `e`'s value adds to the table's `bytes`: its size if held on the heap. */
+export function heldBytes(d: KeyTable, e: number): number {
+  const v = d.heapValueAt(e);
+  return v === undefined ? 0 : countedBytes(v);
+}
+
 const prefetchEntries = new Int32Array(PREFETCH_MAX);
 
 export class Database {
@@ -53,12 +59,11 @@ export class Database {
     // The entries, key records and string values (KeyTable.prefetch), then access fields and objects.
     let sink = d.prefetch(keys, count, found);
     const lru = d.lru;
-    const vals = d.vals;
     for (let i = 0; i < count; i++) {
       const e = found[i]!;
       if (e < 0) continue;
       sink ^= lru[e]!;
-      const v = vals[e]!;
+      const v = d.heapValueAt(e);
       // The object's first fields (a hash, list, set or sorted set).
       if (typeof v === 'object') sink += v.measured;
     }
@@ -74,7 +79,7 @@ export class Database {
   memberTable(key: string): StrSet | null {
     const e = this.dict.find(key);
     if (e < 0) return null;
-    const v = this.dict.vals[e]!;
+    const v = this.dict.heapValueAt(e);
     if (typeof v !== 'object') return null;
     if (v.type === 'hash') return v.fieldTable;
     if (v.type === 'set') return v.members;
@@ -101,7 +106,7 @@ export class Database {
     const e = this.find(key);
     if (e < 0) return undefined;
     this.touch(e);
-    const v = this.dict.vals[e]!;
+    const v = this.dict.valueAt(e);
     if (typeof v === 'object') {
       // A running snapshot must see the value as it is before the caller changes it.
       if (this.ks.snapshot !== null) this.ks.snapshot.beforeWrite(this.id, key, v);
@@ -109,6 +114,22 @@ export class Database {
       this.ks.resized(this.id, key, e);
     }
     return v;
+  }
+
+  /**
+   * lookupRead's lookup alone: the entry of a live key, or -1, with the hit or miss counted and
+   * the access recorded. For GET, which replies with a small string straight from the key slab.
+   */
+  lookupReadEntry(key: string): number {
+    const e = this.find(key);
+    if (e < 0) {
+      this.ks.stats.misses++;
+      this.ks.notify(NOTIFY.KEY_MISS, 'keymiss', key, this.id);
+      return -1;
+    }
+    this.ks.stats.hits++;
+    this.touch(e);
+    return e;
   }
 
   /** Records an access in the key's LRU/LFU field (Redis's lookupKey without NOTOUCH). */
@@ -121,15 +142,9 @@ export class Database {
 
   /** Like get, counting keyspace hits and misses as Redis's lookupKeyRead does. */
   lookupRead(key: string): Value | undefined {
-    const e = this.find(key);
-    if (e < 0) {
-      this.ks.stats.misses++;
-      this.ks.notify(NOTIFY.KEY_MISS, 'keymiss', key, this.id);
-      return undefined;
-    }
-    this.ks.stats.hits++;
-    this.touch(e);
-    const v = this.dict.vals[e]!;
+    const e = this.lookupReadEntry(key);
+    if (e < 0) return undefined;
+    const v = this.dict.valueAt(e);
     // Some reads still touch a value (PFCOUNT caches its count): snapshots see it first.
     if (this.ks.snapshot !== null && typeof v === 'object') this.ks.snapshot.beforeWrite(this.id, key, v);
     return v;
@@ -156,13 +171,14 @@ export class Database {
     const e = d.add(key);
     const fresh = d.size !== before;
     // Read before the new value is measured: it may be the same object.
-    const replaced = fresh ? 0 : countedBytes(d.vals[e]!);
-    d.vals[e] = value;
+    const replaced = fresh ? 0 : heldBytes(d, e);
     const ks = this.ks;
+    d.setValue(e, value, ks.snapshot === null);
     if (!ks.lfu) d.lru[e] = lruClock(ks.accessNow);
     else if (fresh) d.lru[e] = lfuInit(ks.accessNow);
     else if (access) d.lru[e] = lfuTouch(d.lru[e]!, ks.accessNow, ks.lfuLogFactor, ks.lfuDecayTime);
-    const bytes = measure(value);
+    // A small string kept in the key's slab record is counted by the slab.
+    const bytes = d.isInline(e) ? 0 : measure(value);
     d.bytes += bytes - replaced;
     // An object may be filled in after it is stored: measure it again after the command.
     if (typeof value === 'object') ks.resized(this.id, key, e);
@@ -177,7 +193,7 @@ export class Database {
     const d = this.dict;
     const e = entry < d.size && d.keyIs(entry, key) ? entry : d.find(key);
     if (e < 0) return;
-    const v = d.vals[e]!;
+    const v = d.heapValueAt(e);
     // Only objects change in place; a string under the key was counted when it was stored.
     if (typeof v !== 'object') return;
     const before = v.measured;
@@ -247,7 +263,7 @@ export class Database {
     const d = this.dict;
     const e = d.find(key);
     if (e < 0) return false;
-    d.bytes -= countedBytes(d.vals[e]!);
+    d.bytes -= heldBytes(d, e);
     d.deleteAt(e);
     return true;
   }

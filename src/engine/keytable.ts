@@ -15,23 +15,28 @@
 import { growCapacity, HashIndex } from './dict.js';
 import { ExpireTable, type KeyRefs } from './expires.js';
 import { hashString } from './hash.js';
-import { KeySlab, type SlabView } from './keyslab.js';
+import { type BytesSink, INLINE_MAX, KeySlab, type SlabView } from './keyslab.js';
 import type { Value } from './values/types.js';
 
 /** Entries a new or emptied table makes room for (HashIndex keeps at least twice SMALL buckets). */
 const INITIAL = 32;
 
+/** Marks, in the values array, a string value kept in the key's slab record. */
+const INLINE = Symbol('inline');
+type Held = Value | typeof INLINE | undefined;
+
 /** A key table's entries and TTLs at one moment, for snapshots (see KeyTable.freeze). */
 export interface FrozenKeys extends KeyRefs {
   readonly size: number;
-  readonly vals: readonly Value[];
+  valueAt(i: number): Value;
   readonly expires: ExpireTable;
 }
 
 export class KeyTable extends HashIndex {
-  vals: Value[] = [];
+  /** Each entry's value, or INLINE for a string kept in its slab record (see setValue). */
+  private vals: Held[] = [];
   lru: Uint32Array = new Uint32Array(INITIAL);
-  /** Estimated bytes of every value in the table (memsize; the keys are the slab's). */
+  /** Estimated bytes of every value held on the heap (memsize; the slab counts its own). */
   bytes = 0;
   /** Slots of the values array (see arrayCapacity), for the memory accounting. */
   capacity = 0;
@@ -66,10 +71,67 @@ export class KeyTable extends HashIndex {
   /** The value of `key`, or undefined (no expiry, no access stamp: see Database for those). */
   get(key: string): Value | undefined {
     const e = this.find(key);
-    return e < 0 ? undefined : this.vals[e];
+    return e < 0 ? undefined : this.valueAt(e);
   }
 
-  /** Adds `key` if absent, with an undefined value; returns its entry index. */
+  /** The value of entry `e` (a string kept in the slab comes back as a new string). */
+  valueAt(e: number): Value {
+    const v = this.vals[e];
+    return v === INLINE ? this.slab.value(this.refs[e]!) : (v as Value);
+  }
+
+  /** The value of entry `e` if it is held on the heap; undefined for one kept in the slab. */
+  heapValueAt(e: number): Value | undefined {
+    const v = this.vals[e];
+    return v === INLINE ? undefined : v;
+  }
+
+  /**
+   * If entry `e`'s value is kept in its slab record, hands its bytes to `sink` (a GET's reply,
+   * with no string made) and returns true; false otherwise.
+   */
+  valueTo(e: number, sink: BytesSink): boolean {
+    if (this.vals[e] !== INLINE) return false;
+    this.slab.valueTo(this.refs[e]!, sink);
+    return true;
+  }
+
+  /** Whether entry `e`'s value is kept in its slab record (so counted by the slab). */
+  isInline(e: number): boolean {
+    return this.vals[e] === INLINE;
+  }
+
+  /**
+   * Stores entry `e`'s value. A string of up to INLINE_MAX bytes goes into the key's slab
+   * record: written right after a key just added, over the old value when `inPlace` (no
+   * snapshot is reading the slab) and the record keeps its size, otherwise as a new record with
+   * the key; anything else is held in the values array (and a record that had a value is
+   * rewritten without it).
+   */
+  setValue(e: number, v: Value, inPlace = true): void {
+    const held = this.vals[e];
+    const ref = this.refs[e]!;
+    if (typeof v === 'string' && v.length <= INLINE_MAX) {
+      if (held === INLINE) {
+        if (!inPlace || !this.slab.overwrite(ref, v)) this.replaceRecord(e, this.slab.rewrite(ref, v));
+      } else if (!this.slab.extend(ref, v)) {
+        this.replaceRecord(e, this.slab.rewrite(ref, v));
+      }
+      this.vals[e] = INLINE;
+      return;
+    }
+    if (held === INLINE) this.replaceRecord(e, this.slab.rewrite(ref, null));
+    this.vals[e] = v;
+  }
+
+  /** Points entry `e` at its new record `to` and releases the old one. */
+  private replaceRecord(e: number, to: number): void {
+    const compact = this.slab.release(this.refs[e]!);
+    this.refs[e] = to;
+    if (compact >= 0) this.slab.compact(compact, this.relocate);
+  }
+
+  /** Adds `key` if absent; returns its entry index. A new entry's value must be set next. */
   add(key: string): number {
     if (this.isLast(key)) return this.lastEntry;
     if (this.buckets.length === 0) {
@@ -92,7 +154,7 @@ export class KeyTable extends HashIndex {
     const e = this.size;
     if (e === this.refs.length) this.growParallel();
     this.refs[e] = ref;
-    this.vals.push(undefined as unknown as Value);
+    this.vals.push(undefined);
     this.capacity = arrayCapacity(this.capacity, e + 1);
     this.linkNew(h);
     this.lastKey = key;
@@ -213,11 +275,15 @@ export class KeyTable extends HashIndex {
   freeze(): FrozenKeys {
     const refs = this.refs.slice(0, this.size);
     const view: SlabView = this.slab.view();
+    const vals = this.vals.slice(0, this.size);
     const keys: KeyRefs = { keyAt: (i) => view.key(refs[i]!), keyIs: (i, key) => view.equals(refs[i]!, key) };
     return {
       ...keys,
       size: this.size,
-      vals: this.vals.slice(0, this.size),
+      valueAt: (i) => {
+        const v = vals[i];
+        return v === INLINE ? view.value(refs[i]!) : (v as Value);
+      },
       expires: this.expires.clone(keys),
     };
   }

@@ -68,7 +68,7 @@ export class Snapshot {
     const f = this.frozen[db]!;
     const from = db === this.db ? this.index : db > this.db ? 0 : f.size;
     for (let i = from; i < f.size; i++) {
-      const v = f.vals[i]!;
+      const v = f.valueAt(i);
       if (this.pending(v)) this.beforeWrite(db, f.keyAt(i), v);
     }
   }
@@ -84,7 +84,7 @@ export class Snapshot {
         continue;
       }
       const i = this.index++;
-      const v = f.vals[i]!;
+      const v = f.valueAt(i);
       if (typeof v === 'object') {
         if (v.snap >= this.epoch) continue; // already written early (or born after: cannot be here)
         (v as { snap: number }).snap = this.epoch;

@@ -10,7 +10,8 @@ import { intArg, isWord, syntaxError } from '../commands/args.js';
 import type { Client } from '../commands/client.js';
 import { ReplyError } from '../commands/errors.js';
 import type { CommandSpec } from '../commands/spec.js';
-import { countedBytes, databaseTableBytes, expiresBytes, keyspaceBytes } from '../engine/memsize.js';
+import { heldBytes } from '../engine/db.js';
+import { databaseTableBytes, expiresBytes, keyspaceBytes } from '../engine/memsize.js';
 import { REDIS_VERSION } from './connection.js';
 import { command, keyRange } from './define.js';
 
@@ -55,7 +56,7 @@ function memoryUsage(c: Client, argv: string[]): void {
     c.reply.nil();
     return;
   }
-  c.reply.int(d.keyBytes(e) + countedBytes(d.vals[e]!) + KEY_SLOT);
+  c.reply.int(d.keyBytes(e) + heldBytes(d, e) + KEY_SLOT);
 }
 
 interface Overhead {

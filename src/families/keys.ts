@@ -405,7 +405,7 @@ export function replyHelp(c: Client, lines: readonly string[]): void {
 
 function objectLookup(c: Client, key: string): Value | undefined {
   const e = c.db.find(key);
-  return e < 0 ? undefined : c.db.dict.vals[e];
+  return e < 0 ? undefined : c.db.dict.valueAt(e);
 }
 
 function objectEncoding(c: Client, argv: string[]): void {

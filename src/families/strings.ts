@@ -28,7 +28,16 @@ import {
   stringOf,
   toByteString,
 } from '../engine/values/string.js';
-import { delVerb, msArg, readString, replyString, touched, writableString } from './common.js';
+import {
+  delVerb,
+  isString,
+  msArg,
+  readString,
+  replyString,
+  touched,
+  writableString,
+  wrongType,
+} from './common.js';
 import { command, keyRange } from './define.js';
 
 const INT64_MAX = 9223372036854775807n;
@@ -167,9 +176,15 @@ function psetexCommand(c: Client, argv: string[]): void {
 }
 
 function getCommand(c: Client, argv: string[]): void {
-  const v = readString(c, argv[1]!);
-  if (v === undefined) c.reply.nil();
-  else replyString(c.reply, v);
+  const db = c.db;
+  const e = db.lookupReadEntry(argv[1]!);
+  if (e < 0) c.reply.nil();
+  // A small string kept in the key slab goes to the reply as bytes, with no string made.
+  else if (!db.dict.valueTo(e, c.reply)) {
+    const v = db.dict.valueAt(e);
+    if (!isString(v)) throw wrongType();
+    replyString(c.reply, v);
+  }
 }
 
 function getsetCommand(c: Client, argv: string[]): void {

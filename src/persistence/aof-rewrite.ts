@@ -138,7 +138,7 @@ export function rewriteSync(ks: Keyspace, path: string, options: RewriteOptions)
       const { dict, expires } = db;
       for (let i = 0; i < dict.size; i++) {
         const key = dict.keyAt(i);
-        text += encodeEntry(key, dict.vals[i]!, expires.size === 0 ? undefined : expires.get(key));
+        text += encodeEntry(key, dict.valueAt(i), expires.size === 0 ? undefined : expires.get(key));
         if (text.length >= FLUSH_CHARS) flush();
       }
     }

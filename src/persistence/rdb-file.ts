@@ -73,7 +73,7 @@ export function saveRdbSync(ks: Keyspace, path: string, options: SaveOptions = {
       const { dict, expires } = db;
       for (let i = 0; i < dict.size; i++) {
         const key = dict.keyAt(i);
-        out.write(db.id, key, dict.vals[i]!, expires.size === 0 ? undefined : expires.get(key));
+        out.write(db.id, key, dict.valueAt(i), expires.size === 0 ? undefined : expires.get(key));
         keys++;
         if (rdb.pending >= FLUSH_BYTES) writeSync(fd, rdb.take());
       }

@@ -140,8 +140,16 @@ export class RespWriter implements Reply {
     const n = end - start;
     if (this.len + n + 24 > this.buf.length) this.grow(n + 24);
     this.header(36, n);
-    this.buf.set(b.subarray(start, end), this.len);
-    this.len += n;
+    if (n < 32) {
+      // A subarray view costs more than copying a few bytes.
+      const buf = this.buf;
+      let p = this.len;
+      for (let i = start; i < end; i++) buf[p++] = b[i]!;
+      this.len = p;
+    } else {
+      this.buf.set(b.subarray(start, end), this.len);
+      this.len += n;
+    }
     this.crlf();
   }
 

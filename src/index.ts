@@ -51,6 +51,13 @@ export interface MemoryStoreOptions {
    * calls, errors and every other statistic are counted either way).
    */
   commandTiming?: boolean;
+  /**
+   * Keep string values of up to 64 bytes packed with their keys outside the JS heap, as the
+   * server does (default false). Packed, a key with a small value costs about 40 bytes less and
+   * leaves no object for the garbage collector; unpacked, GET hands back the stored string
+   * instead of decoding a new one, which in-process is about twice as fast.
+   */
+  packValues?: boolean;
 }
 
 /**
@@ -279,6 +286,7 @@ export class MemoryStore {
         v === 'yes' ? 'persistence is off: this MemoryStore was created without a dir' : undefined,
       );
     }
+    this.instance.ks.packValues = options.packValues === true;
     this.writer = new ValueWriter('utf8');
     this.client = new Client(this.instance, this.writer, null);
     // The library's own client cannot block or subscribe through command(): it has no socket

@@ -245,6 +245,32 @@ describe('MemoryStore persistence: RDB', () => {
   });
 });
 
+describe('MemoryStore persistence: BGSAVE is a point-in-time copy', () => {
+  it('writes during BGSAVE to values packed in the key slab do not reach the file', async () => {
+    const dir = tempDir();
+    const s = new MemoryStore({ config: { dir, save: '' }, activeExpire: false, packValues: true });
+    const n = 100_000;
+    const value = (i: number, gen: number) => `${gen}:${'v'.repeat(i % 60)}`;
+    for (let i = 0; i < n; i++) s.set(`k${i}`, value(i, 0));
+    assert.equal(s.command('BGSAVE'), 'Background saving started');
+    // While the snapshot is written in slices: same-length values (which would be overwritten
+    // in place without a snapshot), longer ones, deletions and new keys.
+    for (let i = 0; i < n; i += 2) s.set(`k${i}`, value(i, 1));
+    for (let i = 1; i < n; i += 4) s.set(`k${i}`, `${value(i, 2)}xxxxxxxx`);
+    for (let i = 3; i < n; i += 4) s.command('DEL', `k${i}`);
+    for (let i = 0; i < 1000; i++) s.set(`new${i}`, 'x');
+    await s.persistence?.backgroundSave?.done;
+    // After the snapshot, the same-length overwrite is in place again: it must still read back.
+    s.set('k0', value(0, 3));
+    assert.equal(s.get('k0'), value(0, 3));
+    s.close();
+    const t = new MemoryStore({ config: { dir, save: '' }, activeExpire: false });
+    assert.equal(t.stats().keys, n);
+    for (let i = 0; i < n; i++) assert.equal(t.get(`k${i}`), value(i, 0));
+    t.close();
+  });
+});
+
 describe('MemoryStore persistence: off without a dir', () => {
   it('due save points write nothing without a dir, and do write with one', async () => {
     const cwd = process.cwd();

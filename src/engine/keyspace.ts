@@ -87,6 +87,14 @@ export class Keyspace {
     this.nowMs = this.accessNow = clock.now();
   }
 
+  /**
+   * Whether small string values are packed into the key slabs (KeyTable.packValues): the
+   * server's choice; a library store may keep them as JS strings.
+   */
+  set packValues(on: boolean) {
+    for (const db of this.dbs) db.dict.packValues = on;
+  }
+
   /** The time the current command runs at (ms): one instant for the whole command. */
   get now(): number {
     if (this.nowStale) this.readClock();

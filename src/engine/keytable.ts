@@ -42,6 +42,11 @@ export class KeyTable extends HashIndex {
   capacity = 0;
   /** The keys' records. */
   slab = new KeySlab();
+  /**
+   * Whether small string values go into the slab (setValue). The server packs them; a library
+   * store by default holds them as strings, which its GET hands back without decoding.
+   */
+  packValues = true;
   /** The keys with a TTL. */
   readonly expires: ExpireTable = new ExpireTable(this);
   /** Each entry's record in the slab. */
@@ -111,7 +116,7 @@ export class KeyTable extends HashIndex {
   setValue(e: number, v: Value, inPlace = true): void {
     const held = this.vals[e];
     const ref = this.refs[e]!;
-    if (typeof v === 'string' && v.length <= INLINE_MAX) {
+    if (typeof v === 'string' && v.length <= INLINE_MAX && this.packValues) {
       if (held === INLINE) {
         if (!inPlace || !this.slab.overwrite(ref, v)) this.replaceRecord(e, this.slab.rewrite(ref, v));
       } else if (!this.slab.extend(ref, v)) {

@@ -130,9 +130,11 @@ export class ValueWriter implements Reply {
     this.add(decodeBulk(s, this.decoding));
   }
   bulkBytes(b: Uint8Array, start: number, end: number): void {
-    this.add(
-      decodeBulk(Buffer.from(b.buffer, b.byteOffset + start, end - start).latin1Slice(), this.decoding),
-    );
+    const s =
+      b instanceof Buffer
+        ? b.latin1Slice(start, end)
+        : Buffer.from(b.buffer, b.byteOffset + start, end - start).latin1Slice();
+    this.add(decodeBulk(s, this.decoding));
   }
   bulkInt(n: number | bigint): void {
     const s = n.toString();

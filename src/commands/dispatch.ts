@@ -5,7 +5,7 @@
  * snapshot, turn a thrown ReplyError into an error reply, and keep the statistics INFO shows.
  */
 
-import { PREFETCH_MAX, type StrSet } from '../engine/dict.js';
+import { type MemberTable, PREFETCH_MAX } from '../engine/dict.js';
 import { Acl } from './acl.js';
 import type { Client } from './client.js';
 import { E, ReplyError } from './errors.js';
@@ -72,7 +72,7 @@ const PREFETCH_MEMBERS_MIN = 8192;
 function prefetchMembers(c: Client, batch: readonly string[][], from: number, to: number): void {
   const table = c.inst.commands;
   const members = prefetchKeys;
-  let target: StrSet | null = null;
+  let target: MemberTable | null = null;
   let targetKey = '';
   let n = 0;
   let high = 0;
@@ -81,7 +81,7 @@ function prefetchMembers(c: Client, batch: readonly string[][], from: number, to
     const spec = table.lookup(argv[0]!)?.memberArgs;
     if (spec === undefined || spec === null || argv.length <= spec[0]) continue;
     const key = argv[1]!;
-    let set: StrSet | null = target;
+    let set: MemberTable | null = target;
     if (key !== targetKey || i === from) {
       set = c.db.memberTable(key);
       // A table that fits in the cache has no misses to hide: hashing its members twice would

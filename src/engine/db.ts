@@ -6,7 +6,7 @@
  * the keyspace's clock snapshot, so one command sees one instant.
  */
 
-import { PREFETCH_MAX, type StrSet } from './dict.js';
+import { type MemberTable, PREFETCH_MAX } from './dict.js';
 import { NOTIFY } from './events.js';
 import { LRU_CLOCK_MAX, lfuCounter, lfuInit, lfuMinutes, lfuTouch, lruClock } from './evict.js';
 import type { ExpireTable } from './expires.js';
@@ -76,7 +76,7 @@ export class Database {
    * members, a sorted set's member -> score table once built), or null: for prefetching the
    * members pipelined commands name. Changes nothing, not even an expired key.
    */
-  memberTable(key: string): StrSet | null {
+  memberTable(key: string): MemberTable | null {
     const e = this.dict.find(key);
     if (e < 0) return null;
     const v = this.dict.heapValueAt(e);

@@ -28,6 +28,12 @@ const NONE = new Int32Array(0);
 export const PREFETCH_MAX = 32;
 const prefetchHashes = new Int32Array(PREFETCH_MAX);
 
+/** A table whose lookups of pipelined members can be prefetched (Database.memberTable). */
+export interface MemberTable {
+  readonly size: number;
+  prefetch(keys: readonly string[], count: number, entries: Int32Array): number;
+}
+
 /**
  * The next capacity of a table's entry arrays: half as much again, not twice, so that they
  * carry a fifth of slack on average rather than a third, and a growth step past maxmemory

@@ -3,7 +3,8 @@
  * JS heap. A key table holding JS
  * strings pays V8's 16-byte string header, 8-byte rounding and an 8-byte array slot for every
  * key, and keeps one more long-lived heap object per key for every major GC to mark. Here a key
- * is a record in a 64 KB segment (a Buffer, outside the heap): a one-byte header (five for keys
+ * is a record in a segment of up to 64 KB (a Buffer, outside the heap; a small table's segments
+ * are smaller): a one-byte header (five for keys
  * of 32 bytes or more) and the key's bytes, then, for a string value of up to INLINE_MAX bytes,
  * its length byte and bytes; 4-byte aligned, named by a 32-bit reference that the key table
  * keeps in a typed array. A value stored here is not a JS string either: SET of a small value
@@ -31,6 +32,8 @@
 import { hashBytes } from './hash.js';
 
 const SEG_SIZE = 1 << 16;
+/** A small table's first segment: segments grow with the table, up to SEG_SIZE. */
+const MIN_SEG = 1024;
 const UNIT = 4;
 const POS_BITS = 14;
 const POS_MASK = (1 << POS_BITS) - 1;
@@ -232,7 +235,7 @@ export class KeySlab extends SlabView {
     const size = recordSize(n, -1);
     if (p + size !== this.used[s]) return false;
     const grown = recordSize(n, value.length);
-    if (p + grown > SEG_SIZE) return false;
+    if (p + grown > u.length) return false;
     const v = keyStart(u, p) + n;
     u[v] = value.length;
     writeChars(u, v + 1, value);
@@ -253,9 +256,9 @@ export class KeySlab extends SlabView {
       this.used[s] = size;
     } else {
       s = this.cur;
-      if (s < 0 || this.used[s]! + size > SEG_SIZE) {
+      if (s < 0 || this.used[s]! + size > this.segs[s]!.length) {
         if (s >= 0) this.seal(s);
-        s = this.cur = this.newSegment(SEG_SIZE);
+        s = this.cur = this.newSegment(Math.max(this.nextSegmentSize(), size));
       }
       p = this.used[s]!;
       this.used[s] = p + size;
@@ -263,6 +266,17 @@ export class KeySlab extends SlabView {
     this.live[s]! += size;
     this.liveBytes += size;
     return ((s << POS_BITS) | (p / UNIT)) >>> 0;
+  }
+
+  /**
+   * The size of the next shared segment: a quarter of the live bytes, as a power of two from
+   * MIN_SEG to SEG_SIZE, so that a table of a few hundred entries (a hash just converted from
+   * its packed form) does not take 64 KB.
+   */
+  private nextSegmentSize(): number {
+    let size = MIN_SEG;
+    while (size < SEG_SIZE && size * 4 < this.liveBytes) size *= 2;
+    return size;
   }
 
   private newSegment(size: number): number {

@@ -1,308 +1,65 @@
 /**
- * KeyTable: a database's key -> value table. The bucket structure is the engines's shared
- * HashIndex; the keys' bytes live in a KeySlab outside the JS heap (one 32-bit reference per
- * entry), the values in a JS array, and each key's 24-bit access field (Redis's robj.lru: an
- * LRU clock in seconds, or under an LFU policy 16 bits of minutes and an 8-bit counter;
- * engine/evict.ts) in a parallel typed array. So a key costs no heap object of its own: at a
- * million keys that is a fifth less memory than JS strings and a million fewer objects for each
- * major GC to mark.
- *
- * Lookups take JS strings (the parser's arguments) and compare them with the record's bytes.
- * The last key found and its entry are remembered, so the second lookup of a key by one command
- * (INCR reads then stores) and a pipeline on one key skip hashing and comparing.
+ * KeyTable: a database's key -> value table, a SlabTable (keys, and small string values in the
+ * server, outside the JS heap) plus, per key, Redis's 24-bit access field (robj.lru: an LRU
+ * clock in seconds, or under an LFU policy 16 bits of minutes and an 8-bit counter;
+ * engine/evict.ts) in a parallel typed array, and the ExpireTable of the keys with a TTL, which
+ * it keeps in step with its entries.
  */
 
-import { growCapacity, HashIndex } from './dict.js';
 import { ExpireTable, type KeyRefs } from './expires.js';
-import { hashString } from './hash.js';
-import { type BytesSink, INLINE_MAX, KeySlab, type SlabView } from './keyslab.js';
+import { type FrozenEntries, SlabTable } from './slabtable.js';
 import type { Value } from './values/types.js';
 
-/** Entries a new or emptied table makes room for (HashIndex keeps at least twice SMALL buckets). */
-const INITIAL = 32;
-
-/** Marks, in the values array, a string value kept in the key's slab record. */
-const INLINE = Symbol('inline');
-type Held = Value | typeof INLINE | undefined;
+export { arrayCapacity } from './slabtable.js';
 
 /** A key table's entries and TTLs at one moment, for snapshots (see KeyTable.freeze). */
-export interface FrozenKeys extends KeyRefs {
-  readonly size: number;
-  valueAt(i: number): Value;
+export interface FrozenKeys extends FrozenEntries<Value> {
   readonly expires: ExpireTable;
 }
 
-export class KeyTable extends HashIndex {
-  /** Each entry's value, or INLINE for a string kept in its slab record (see setValue). */
-  private vals: Held[] = [];
-  lru: Uint32Array = new Uint32Array(INITIAL);
+export class KeyTable extends SlabTable<Value> {
+  lru: Uint32Array = new Uint32Array(this.refs.length);
   /** Estimated bytes of every value held on the heap (memsize; the slab counts its own). */
   bytes = 0;
-  /** Slots of the values array (see arrayCapacity), for the memory accounting. */
-  capacity = 0;
-  /** The keys' records. */
-  slab = new KeySlab();
-  /**
-   * Whether small string values go into the slab (setValue). The server packs them; a library
-   * store by default holds them as strings, which its GET hands back without decoding.
-   */
-  packValues = true;
   /** The keys with a TTL. */
   readonly expires: ExpireTable = new ExpireTable(this);
-  /** Each entry's record in the slab. */
-  private refs: Uint32Array = new Uint32Array(INITIAL);
-  /** The last key found or added, and its entry; null after any deletion. */
-  private lastKey: string | null = null;
-  private lastEntry = -1;
 
-  /** Index of `key`'s entry, or -1. */
-  find(key: string): number {
-    if (this.isLast(key)) return this.lastEntry;
-    if (this.size === 0) return -1;
-    const h = hashString(key);
-    let i = this.buckets[h & this.mask]!;
-    while (i !== 0) {
-      const e = i - 1;
-      if (this.hashes[e] === h && this.slab.equals(this.refs[e]!, key)) {
-        this.lastKey = key;
-        this.lastEntry = e;
-        return e;
-      }
-      i = this.next[e]!;
-    }
-    return -1;
-  }
-
-  /** The value of `key`, or undefined (no expiry, no access stamp: see Database for those). */
-  get(key: string): Value | undefined {
-    const e = this.find(key);
-    return e < 0 ? undefined : this.valueAt(e);
-  }
-
-  /** The value of entry `e` (a string kept in the slab comes back as a new string). */
-  valueAt(e: number): Value {
-    const v = this.vals[e];
-    return v === INLINE ? this.slab.value(this.refs[e]!) : (v as Value);
-  }
-
-  /** The value of entry `e` if it is held on the heap; undefined for one kept in the slab. */
-  heapValueAt(e: number): Value | undefined {
-    const v = this.vals[e];
-    return v === INLINE ? undefined : v;
-  }
-
-  /**
-   * If entry `e`'s value is kept in its slab record, hands its bytes to `sink` (a GET's reply,
-   * with no string made) and returns true; false otherwise.
-   */
-  valueTo(e: number, sink: BytesSink): boolean {
-    if (this.vals[e] !== INLINE) return false;
-    this.slab.valueTo(this.refs[e]!, sink);
-    return true;
-  }
-
-  /** Whether entry `e`'s value is kept in its slab record (so counted by the slab). */
-  isInline(e: number): boolean {
-    return this.vals[e] === INLINE;
-  }
-
-  /**
-   * Stores entry `e`'s value. A string of up to INLINE_MAX bytes goes into the key's slab
-   * record: written right after a key just added, over the old value when `inPlace` (no
-   * snapshot is reading the slab) and the record keeps its size, otherwise as a new record with
-   * the key; anything else is held in the values array (and a record that had a value is
-   * rewritten without it).
-   */
-  setValue(e: number, v: Value, inPlace = true): void {
-    const held = this.vals[e];
-    const ref = this.refs[e]!;
-    if (typeof v === 'string' && v.length <= INLINE_MAX && this.packValues) {
-      if (held === INLINE) {
-        if (!inPlace || !this.slab.overwrite(ref, v)) this.replaceRecord(e, this.slab.rewrite(ref, v));
-      } else if (!this.slab.extend(ref, v)) {
-        this.replaceRecord(e, this.slab.rewrite(ref, v));
-      }
-      this.vals[e] = INLINE;
-      return;
-    }
-    if (held === INLINE) this.replaceRecord(e, this.slab.rewrite(ref, null));
-    this.vals[e] = v;
-  }
-
-  /** Points entry `e` at its new record `to` and releases the old one. */
-  private replaceRecord(e: number, to: number): void {
-    const compact = this.slab.release(this.refs[e]!);
-    this.refs[e] = to;
-    if (compact >= 0) this.slab.compact(compact, this.relocate);
-  }
-
-  /** Adds `key` if absent; returns its entry index. A new entry's value must be set next. */
-  add(key: string): number {
-    if (this.isLast(key)) return this.lastEntry;
-    if (this.buckets.length === 0) {
-      this.startHashed(INITIAL);
-      this.rebuild(INITIAL);
-    }
-    const h = hashString(key);
-    let i = this.buckets[h & this.mask]!;
-    while (i !== 0) {
-      const e = i - 1;
-      if (this.hashes[e] === h && this.slab.equals(this.refs[e]!, key)) {
-        this.lastKey = key;
-        this.lastEntry = e;
-        return e;
-      }
-      i = this.next[e]!;
-    }
-    // The record first: it is the one step that can fail, and nothing has changed yet.
-    const ref = this.slab.append(key);
-    const e = this.size;
-    if (e === this.refs.length) this.growParallel();
-    this.refs[e] = ref;
-    this.vals.push(undefined);
-    this.capacity = arrayCapacity(this.capacity, e + 1);
-    this.linkNew(h);
-    this.lastKey = key;
-    this.lastEntry = e;
-    return e;
-  }
-
-  private growParallel(): void {
-    const cap = growCapacity(this.refs.length);
-    const refs = new Uint32Array(cap);
-    refs.set(this.refs);
-    this.refs = refs;
+  protected override growParallel(cap: number): void {
+    super.growParallel(cap);
     const lru = new Uint32Array(cap);
     lru.set(this.lru);
     this.lru = lru;
   }
 
-  /** The key of entry `e`, as a new binary string. */
-  keyAt(e: number): string {
-    return this.slab.key(this.refs[e]!);
-  }
-
-  /** Whether entry `e` (< size) holds `key`. */
-  keyIs(e: number, key: string): boolean {
-    return (e === this.lastEntry && this.isLast(key)) || this.slab.equals(this.refs[e]!, key);
-  }
-
-  /**
-   * Whether `key` is the last key found. The same string object (a command's second lookup)
-   * compares by pointer; a different key of the same length (random keys) is told apart by its
-   * last character before V8 would compare the whole string.
-   */
-  private isLast(key: string): boolean {
-    const last = this.lastKey;
-    if (last === null) return false;
-    const n = key.length;
-    return n === last.length && (n === 0 || key.charCodeAt(n - 1) === last.charCodeAt(n - 1)) && key === last;
-  }
-
-  /** The hash of entry `e`'s key. */
-  hashAt(e: number): number {
-    return this.hashes[e]!;
-  }
-
-  /** Bytes entry `e`'s key takes in the slab. */
-  keyBytes(e: number): number {
-    return this.slab.sizeOf(this.refs[e]!);
-  }
-
-  /**
-   * Warms the cache for the lookups of `count` keys (HashIndex.locate), then reads each found
-   * entry's key record and string value (its characters are read by the reply that follows).
-   * Stores the entries found in `entries`; changes nothing. Returns a number made of what it
-   * read, so that the reads are not optimised away.
-   */
-  prefetch(keys: readonly string[], count: number, entries: Int32Array): number {
-    this.locate(keys, count, entries);
-    let sink = 0;
-    const refs = this.refs;
-    const slab = this.slab;
-    const vals = this.vals;
-    for (let i = 0; i < count; i++) {
-      const e = entries[i]!;
-      if (e < 0) continue;
-      sink += slab.touch(refs[e]!);
-      const v = vals[e];
-      if (typeof v === 'string') sink += v.length;
-    }
-    return sink;
-  }
-
   /** Removes entry `e` (its key and value, and its TTL if it has one). */
   override deleteAt(e: number): void {
     if (this.expires.size !== 0) this.expires.remove(e, this.hashes[e]!);
-    const compact = this.slab.release(this.refs[e]!);
-    this.lastKey = null;
     super.deleteAt(e);
-    if (compact >= 0) this.slab.compact(compact, this.relocate);
   }
 
-  /** Compaction moved a record: point its entry at the new place. */
-  private readonly relocate = (from: number, to: number, h: number): void => {
-    let i = this.buckets[h & this.mask]!;
-    while (i !== 0) {
-      if (this.refs[i - 1] === from) {
-        this.refs[i - 1] = to;
-        return;
-      }
-      i = this.next[i - 1]!;
-    }
-  };
-
-  protected moveEntry(from: number, to: number): void {
+  protected override moveEntry(from: number, to: number): void {
     // HashIndex.deleteAt has already moved the hash.
     if (this.expires.size !== 0) this.expires.moved(from, to, this.hashes[to]!);
-    this.refs[to] = this.refs[from]!;
-    this.vals[to] = this.vals[from]!;
+    super.moveEntry(from, to);
     this.lru[to] = this.lru[from]!;
-  }
-
-  protected popEntry(): void {
-    this.vals.pop();
   }
 
   override clear(): void {
     super.clear();
-    this.vals = [];
-    this.refs = new Uint32Array(INITIAL);
-    this.lru = new Uint32Array(INITIAL);
-    this.slab = new KeySlab();
+    this.lru = new Uint32Array(this.refs.length);
     this.expires.clear();
     this.bytes = 0;
-    this.capacity = 0;
-    this.lastKey = null;
   }
 
-  /** The entries as they are now, unaffected by later changes (the copies are memcpy-fast). */
+  /** The entries and TTLs as they are now, unaffected by later changes. */
   freeze(): FrozenKeys {
-    const refs = this.refs.slice(0, this.size);
-    const view: SlabView = this.slab.view();
-    const vals = this.vals.slice(0, this.size);
-    const keys: KeyRefs = { keyAt: (i) => view.key(refs[i]!), keyIs: (i, key) => view.equals(refs[i]!, key) };
-    return {
-      ...keys,
-      size: this.size,
-      valueAt: (i) => {
-        const v = vals[i];
-        return v === INLINE ? view.value(refs[i]!) : (v as Value);
-      },
-      expires: this.expires.clone(keys),
-    };
+    const entries = this.freezeEntries();
+    const keys: KeyRefs = entries;
+    return { ...entries, expires: this.expires.clone(keys) };
   }
 
   /** Bytes of the typed arrays parallel to the entries (refs, lru), for the memory accounting. */
-  get parallelBytes(): number {
-    return this.refs.byteLength + this.lru.byteLength;
+  override get parallelBytes(): number {
+    return super.parallelBytes + this.lru.byteLength;
   }
-}
-
-/**
- * The capacity V8 gives an array grown by push() to `length` from `capacity` (1.5 x the length
- * + 16 whenever it is full); pop() gives none back (measured on these tables).
- */
-export function arrayCapacity(capacity: number, length: number): number {
-  return length <= capacity ? capacity : length + (length >> 1) + 16;
 }

@@ -24,6 +24,7 @@ import type { Database } from './db.js';
 import type { StrSet } from './dict.js';
 import type { ExpireTable } from './expires.js';
 import type { Keyspace } from './keyspace.js';
+import type { SlabTable } from './slabtable.js';
 import { HashValue } from './values/hash.js';
 import { ListValue } from './values/list.js';
 import { SetValue } from './values/set.js';
@@ -95,7 +96,7 @@ interface TableLayout {
 }
 interface HashLayout {
   packed: string;
-  table: { size: number; keys: string[]; vals: string[] } | null;
+  table: SlabTable<string> | null;
 }
 interface ZSetLayout {
   table: ScoreTable | null;
@@ -187,8 +188,11 @@ function hashBytes(v: HashValue): number {
   if (t === null) return own + stringBytes(l.packed);
   return (
     own +
-    tableBytes(t as unknown as StrSet, 1) +
-    elements(v, t.size, (i) => stringBytes(t.keys[i]!) + stringBytes(t.vals[i]!))
+    slabTableBytes(t, 7) +
+    elements(v, t.size, (i) => {
+      const value = t.heapValueAt(i);
+      return value === undefined ? 0 : stringBytes(value);
+    })
   );
 }
 
@@ -254,28 +258,34 @@ export function valueBytes(v: Value): number {
   }
 }
 
-/** A database's tables: the key table with its key slab and parallel arrays, and the expires table. */
-export function databaseTableBytes(db: Database): number {
-  const d = db.dict;
-  const l = d as unknown as TableLayout;
-  const slab = d.slab;
-  // KeyTable: its fields, the values array at the capacity of its biggest past, the bucket
-  // structure, refs and lru; the slab's live records (see KeySlab.liveBytes), its segments'
-  // Buffer objects and its three per-segment arrays.
-  const bytes =
+/**
+ * A SlabTable's own structure with `fields` fields: the values array at the capacity of its
+ * biggest past, the bucket structure, the typed arrays parallel to the entries, and the slab's
+ * live records (see KeySlab.liveBytes), its segments' Buffer objects and its three
+ * per-segment arrays. Values held on the heap are not included.
+ */
+function slabTableBytes(t: SlabTable<unknown>, fields: number): number {
+  const l = t as unknown as TableLayout;
+  const slab = t.slab;
+  return (
     OBJECT +
-    8 * 12 +
-    arrayOfCapacity(d.capacity) +
+    8 * fields +
+    arrayOfCapacity(t.capacity) +
     int32Bytes(l.hashes) +
     int32Bytes(l.next) +
     int32Bytes(l.buckets) +
-    2 * TYPED_ARRAY +
-    d.parallelBytes +
+    TYPED_ARRAY +
+    t.parallelBytes +
     OBJECT +
     8 * 8 +
     slab.liveBytes +
-    slab.segments * (TYPED_ARRAY + 3 * 8);
-  return bytes + expiresBytes(db.expires);
+    slab.segments * (TYPED_ARRAY + 3 * 8)
+  );
+}
+
+/** A database's tables: the key table (with its lru array) and the expires table. */
+export function databaseTableBytes(db: Database): number {
+  return slabTableBytes(db.dict, 13) + TYPED_ARRAY + expiresBytes(db.expires);
 }
 
 /** An expires table: its bucket structure and its typed arrays of entries and times. */

@@ -222,8 +222,7 @@ function hrandfieldCommand(c: Client, argv: string[]): void {
     c.reply.nil();
     return;
   }
-  const [fields] = h.pairs();
-  c.reply.bulk(fields[Math.floor(Math.random() * fields.length)]!);
+  c.reply.bulk(h.pairs().fieldAt(Math.floor(Math.random() * h.size)));
 }
 
 /** One reply element: a field, a field and its value, or (RESP3) a [field, value] pair. */
@@ -253,14 +252,14 @@ function hrandfieldWithCount(c: Client, key: string, l: number | bigint, withVal
     return;
   }
   const size = h.size;
-  const [fields, values] = h.pairs();
+  const pairs = h.pairs();
   const flat = withValues && c.reply.resp === 2;
   // Case 1: repeats allowed (or a single field): sample the whole hash every time.
   if (!uniq || count === 1) {
     c.reply.array(flat ? count * 2 : count);
     for (let i = 0; i < count; i++) {
       const e = Math.floor(Math.random() * size);
-      replyPair(c, fields[e]!, values[e]!, withValues);
+      replyPair(c, pairs.fieldAt(e), pairs.valueAt(e), withValues);
     }
     return;
   }
@@ -268,7 +267,7 @@ function hrandfieldWithCount(c: Client, key: string, l: number | bigint, withVal
   c.reply.array(flat ? n * 2 : n);
   // Case 2: everything, in the hash's own order.
   if (count >= size) {
-    for (let e = 0; e < size; e++) replyPair(c, fields[e]!, values[e]!, withValues);
+    for (let e = 0; e < size; e++) replyPair(c, pairs.fieldAt(e), pairs.valueAt(e), withValues);
     return;
   }
   // Case 3: the count is close to the size: drop random entries until `count` remain.
@@ -279,7 +278,8 @@ function hrandfieldWithCount(c: Client, key: string, l: number | bigint, withVal
       const r = Math.floor(Math.random() * left);
       keep[r] = keep[left - 1]!;
     }
-    for (let i = 0; i < count; i++) replyPair(c, fields[keep[i]!]!, values[keep[i]!]!, withValues);
+    for (let i = 0; i < count; i++)
+      replyPair(c, pairs.fieldAt(keep[i]!), pairs.valueAt(keep[i]!), withValues);
     return;
   }
   // Case 4: few of many. A listpack is sampled in one ordered pass (lpRandomPairsUnique); a
@@ -288,7 +288,7 @@ function hrandfieldWithCount(c: Client, key: string, l: number | bigint, withVal
     let need = count;
     for (let e = 0; e < size && need > 0; e++) {
       if (Math.random() * (size - e) < need) {
-        replyPair(c, fields[e]!, values[e]!, withValues);
+        replyPair(c, pairs.fieldAt(e), pairs.valueAt(e), withValues);
         need--;
       }
     }
@@ -299,7 +299,7 @@ function hrandfieldWithCount(c: Client, key: string, l: number | bigint, withVal
     const e = Math.floor(Math.random() * size);
     if (seen.has(e)) continue;
     seen.add(e);
-    replyPair(c, fields[e]!, values[e]!, withValues);
+    replyPair(c, pairs.fieldAt(e), pairs.valueAt(e), withValues);
   }
 }
 

@@ -12,15 +12,15 @@
  *    Lookups scan it as Redis scans a listpack, order is insertion order (an update keeps the position, a delete
  *    keeps the order of the rest), and every change rebuilds the string: O(n) in the packed size,
  *    like listpack's realloc and memmove, bounded by the conversion limits;
- *  - hashtable: a Dict, with O(1) lookups, O(1) uniformly random fields (HRANDFIELD) and
+ *  - hashtable: a SlabTable (fields, and values of up to 64 bytes, packed outside the JS heap:
+ *    engine/slabtable.ts), with O(1) lookups, O(1) uniformly random fields (HRANDFIELD) and
  *    Redis's SCAN cursor guarantees.
  *
  * A packed length is one char below 255, else char 255 followed by four big-endian chars. Values
- * read from the packed form are slices of it: fine for replies and parsing, but anything kept
- * (the Dict after a conversion) is copied out so it does not pin the old packed string.
+ * read from the packed form are slices of it: fine for replies and parsing.
  */
 
-import { Dict } from '../dict.js';
+import { SlabTable } from '../slabtable.js';
 import { epoch } from './types.js';
 
 /** Lengths below this take one char; longer ones take LONG plus four chars. */
@@ -92,6 +92,12 @@ function take(): string {
   return s;
 }
 
+/** A hash's fields and values by position (HashValue.pairs). */
+export interface HashPairs {
+  fieldAt(i: number): string;
+  valueAt(i: number): string;
+}
+
 export class HashValue {
   /** Snapshot epoch (see engine/values/types.ts `epoch`). */
   snap = epoch.current;
@@ -105,7 +111,7 @@ export class HashValue {
   /** Number of fields in `packed`. */
   private packedSize = 0;
   /** The hashtable form, null while packed. */
-  private table: Dict<string> | null = null;
+  private table: SlabTable<string> | null = null;
 
   get encoding(): string {
     return this.table === null ? 'listpack' : 'hashtable';
@@ -120,7 +126,7 @@ export class HashValue {
   }
 
   /** The field table once hashed (null while packed), for prefetching its entries. */
-  get fieldTable(): Dict<string> | null {
+  get fieldTable(): SlabTable<string> | null {
     return this.table;
   }
 
@@ -256,7 +262,7 @@ export class HashValue {
   forEach(fn: (field: string, value: string) => void): void {
     const t = this.table;
     if (t !== null) {
-      for (let i = 0; i < t.size; i++) fn(t.keys[i]!, t.vals[i]!);
+      for (let i = 0; i < t.size; i++) fn(t.keyAt(i), t.valueAt(i));
       return;
     }
     const s = this.packed;
@@ -282,15 +288,16 @@ export class HashValue {
   }
 
   /**
-   * Fields and values as two parallel arrays indexed [0, size), for random picks. A hashtable
-   * hands out its own arrays (O(1)): callers must not modify them or the hash while using them.
+   * The fields and values by position [0, size), for random picks. A hashtable answers from its
+   * own entries (O(1) to set up): callers must not modify the hash while using it.
    */
-  pairs(): [readonly string[], readonly string[]] {
-    if (this.table !== null) return [this.table.keys, this.table.vals];
+  pairs(): HashPairs {
+    const t = this.table;
+    if (t !== null) return { fieldAt: (i) => t.keyAt(i), valueAt: (i) => t.valueAt(i) };
     const fields: string[] = [];
     const values: string[] = [];
     this.decode(fields, values);
-    return [fields, values];
+    return { fieldAt: (i) => fields[i]!, valueAt: (i) => values[i]! };
   }
 
   /**
@@ -303,15 +310,15 @@ export class HashValue {
       this.forEach(fn);
       return 0;
     }
-    return t.scanStep(cursor, (e) => fn(t.keys[e]!, t.vals[e]!));
+    return t.scanStep(cursor, (e) => fn(t.keyAt(e), t.valueAt(e)));
   }
 
   /** Converts to the hashtable form for good (hashTypeConvertListpack). */
   private toTable(): void {
-    const table = new Dict<string>();
+    const table = new SlabTable<string>();
     const s = this.packed;
     if (s.length > 0) {
-      // Copies out of a buffer, so the table does not hold slices of the packed string.
+      // Copies out of a buffer, so a value kept on the heap is not a slice of the packed string.
       const b = Buffer.from(s, 'latin1');
       const n = s.length;
       let p = 0;
@@ -338,8 +345,8 @@ export class HashValue {
       h.packed = this.packed;
       h.packedSize = this.packedSize;
     } else {
-      const copy = new Dict<string>();
-      for (let i = 0; i < t.size; i++) copy.set(t.keys[i]!, t.vals[i]!);
+      const copy = new SlabTable<string>();
+      for (let i = 0; i < t.size; i++) copy.set(t.keyAt(i), t.valueAt(i));
       h.table = copy;
     }
     return h;

@@ -272,6 +272,11 @@ export class StrSet extends HashIndex {
     return this.find(key) >= 0;
   }
 
+  /** The key of entry `e`. */
+  keyAt(e: number): string {
+    return this.keys[e]!;
+  }
+
   /**
    * locate(), then each found entry's key string: warms the cache for the lookups of `count`
    * keys about to be made. Returns a number made of what it read, so that the reads are not

@@ -21,7 +21,7 @@
  */
 
 import type { Database } from './db.js';
-import type { StrSet } from './dict.js';
+import { StrSet } from './dict.js';
 import type { ExpireTable } from './expires.js';
 import type { Keyspace } from './keyspace.js';
 import type { SlabTable } from './slabtable.js';
@@ -177,7 +177,9 @@ function listBytes(v: ListValue): number {
 function setBytes(v: SetValue): number {
   const m = v.members;
   // SetValue: snap, measured, members, intset.
-  return OBJECT + 4 * 8 + tableBytes(m, 0) + elements(v, m.size, (i) => stringBytes(m.keys[i]!));
+  if (m instanceof StrSet)
+    return OBJECT + 4 * 8 + tableBytes(m, 0) + elements(v, m.size, (i) => stringBytes(m.keys[i]!));
+  return OBJECT + 4 * 8 + slabTableBytes(m, 7);
 }
 
 function hashBytes(v: HashValue): number {

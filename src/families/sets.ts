@@ -244,7 +244,7 @@ function srandmemberWithCount(c: Client, argv: string[]): void {
   if (v < 0 || count === 1) {
     // With repetitions, each draw independent.
     c.reply.array(count);
-    for (let i = 0; i < count; i++) c.reply.bulk(members.keys[members.randomIndex()]!);
+    for (let i = 0; i < count; i++) c.reply.bulk(members.keyAt(members.randomIndex()));
     return;
   }
   if (count >= size) {
@@ -257,7 +257,8 @@ function srandmemberWithCount(c: Client, argv: string[]): void {
   // reject repeats (Redis's CASE 3 and CASE 4). Either way the order is random.
   const out: string[] = [];
   if (count * 3 > size) {
-    const keys = members.keys.slice(0, size);
+    const keys = new Array<string>(size);
+    for (let i = 0; i < size; i++) keys[i] = members.keyAt(i);
     for (let i = 0; i < count; i++) {
       const j = i + Math.floor(Math.random() * (size - i));
       const t = keys[j]!;
@@ -271,7 +272,7 @@ function srandmemberWithCount(c: Client, argv: string[]): void {
       const i = members.randomIndex();
       if (seen.has(i)) continue;
       seen.add(i);
-      out.push(members.keys[i]!);
+      out.push(members.keyAt(i));
     }
   }
   c.reply.array(count);
@@ -467,7 +468,7 @@ function sscanCommand(c: Client, argv: string[]): void {
     found = [];
     let iterations = count * 10;
     do {
-      cursor = members.scanStep(cursor, (e) => found.push(members.keys[e]!));
+      cursor = members.scanStep(cursor, (e) => found.push(members.keyAt(e)));
     } while (cursor !== 0 && iterations-- > 0 && found.length < count);
   }
   const out = pattern === null ? found : found.filter((m) => globMatch(pattern, m));

@@ -893,9 +893,9 @@ function opEach(src: OpSource, fn: (member: string, score: number) => boolean | 
   if (src.z !== null) {
     src.z.index.walk(0, false, (m, s) => fn(m, s) !== false);
   } else if (src.s !== null) {
-    const keys = src.s.members.keys;
+    const members = src.s.members;
     const n = src.s.size;
-    for (let e = 0; e < n; e++) if (fn(keys[e]!, 1) === false) return;
+    for (let e = 0; e < n; e++) if (fn(members.keyAt(e), 1) === false) return;
   }
 }
 

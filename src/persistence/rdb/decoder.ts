@@ -621,7 +621,8 @@ function buildSet(members: readonly string[], lim: Limits, at: number, fromIntse
     if (intset) for (const m of members) if (parseInt64(m) === null) intset = false;
   }
   const set = new SetValue(intset);
-  for (const m of members) set.members.add(m);
+  for (const m of members) set.add(m, Number.POSITIVE_INFINITY);
+  set.intset = intset;
   if (set.size !== members.length) corruptAt('Duplicate set members detected', at);
   return set;
 }

@@ -568,10 +568,10 @@ function writeSet(out: Sink, set: SetValue, compress: boolean): void {
     writeIntset(out, set, compress);
     return;
   }
-  const keys = set.members.keys;
+  const members = set.members;
   const n = set.size;
   writeLen(out, n);
-  for (let i = 0; i < n; i++) writeRawString(out, keys[i]!, compress);
+  for (let i = 0; i < n; i++) writeRawString(out, members.keyAt(i), compress);
 }
 
 function writeHash(out: Sink, hash: HashValue, compress: boolean): void {

@@ -9,18 +9,7 @@ import { describe, it } from 'node:test';
 import { INLINE_MAX, KeySlab } from '../src/engine/keyslab.js';
 import { KeyTable } from '../src/engine/keytable.js';
 import type { Value } from '../src/engine/values/types.js';
-
-/** A deterministic generator (mulberry32), so a failure replays. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './helpers/random.js';
 
 /** A binary key: mostly short, sometimes 64+ bytes (long header), rarely over BIG (own segment). */
 function randomKey(r: () => number, id: number): string {
@@ -56,7 +45,7 @@ function check(t: KeyTable, ref: Map<string, Value>): void {
 
 describe('KeyTable (keys in a KeySlab)', () => {
   it('matches a Map through adds, deletes and compactions', () => {
-    const r = rng(7);
+    const r = prng(7);
     const t = new KeyTable();
     const ref = new Map<string, Value>();
     const live: string[] = [];
@@ -111,7 +100,7 @@ describe('KeyTable (keys in a KeySlab)', () => {
   });
 
   it('a frozen view reads the keys of its moment', () => {
-    const r = rng(11);
+    const r = prng(11);
     const t = new KeyTable();
     const keys: string[] = [];
     for (let i = 0; i < 30000; i++) {
@@ -132,7 +121,7 @@ describe('KeyTable (keys in a KeySlab)', () => {
   });
 
   it('keeps each TTL with its key while deletions move entries', () => {
-    const r = rng(3);
+    const r = prng(3);
     const t = new KeyTable();
     const ref = new Map<string, number | undefined>();
     const ttlOf = (k: string) => {

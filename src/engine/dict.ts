@@ -258,7 +258,11 @@ export class StrSet extends HashIndex {
   /** Index of `key`'s entry, or -1. */
   find(key: string): number {
     if (this.buckets === NONE) return this.keys.indexOf(key);
-    const h = hashString(key);
+    return this.chain(key, hashString(key));
+  }
+
+  /** `key`'s entry in the chain of hash `h` (hashed mode), or -1. */
+  private chain(key: string, h: number): number {
     let i = this.buckets[h & this.mask]!;
     while (i !== 0) {
       const e = i - 1;
@@ -306,13 +310,8 @@ export class StrSet extends HashIndex {
       this.toHashed();
     }
     const h = hashString(key);
-    let i = this.buckets[h & this.mask]!;
-    while (i !== 0) {
-      const e = i - 1;
-      if (this.hashes[e] === h && this.keys[e] === key) return e;
-      i = this.next[e]!;
-    }
-    return this.append(key, h);
+    const e = this.chain(key, h);
+    return e >= 0 ? e : this.append(key, h);
   }
 
   /** Leaves linear mode: hashes every key and builds the buckets. */

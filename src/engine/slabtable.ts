@@ -49,7 +49,11 @@ export class SlabTable<V> extends HashIndex {
   find(key: string): number {
     if (this.isLast(key)) return this.lastEntry;
     if (this.size === 0) return -1;
-    const h = hashString(key);
+    return this.chain(key, hashString(key));
+  }
+
+  /** `key`'s entry in the chain of hash `h` (remembered as the last found), or -1. */
+  private chain(key: string, h: number): number {
     let i = this.buckets[h & this.mask]!;
     while (i !== 0) {
       const e = i - 1;
@@ -149,16 +153,8 @@ export class SlabTable<V> extends HashIndex {
       this.rebuild(INITIAL);
     }
     const h = hashString(key);
-    let i = this.buckets[h & this.mask]!;
-    while (i !== 0) {
-      const e = i - 1;
-      if (this.hashes[e] === h && this.slab.equals(this.refs[e]!, key)) {
-        this.lastKey = key;
-        this.lastEntry = e;
-        return e;
-      }
-      i = this.next[e]!;
-    }
+    const found = this.chain(key, h);
+    if (found >= 0) return found;
     // The record first: it is the one step that can fail, and nothing has changed yet.
     const ref = this.slab.append(key);
     const e = this.size;

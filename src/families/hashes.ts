@@ -87,18 +87,15 @@ function hsetnxCommand(c: Client, argv: string[]): void {
 }
 
 function hgetCommand(c: Client, argv: string[]): void {
-  const v = readHash(c, argv[1]!)?.get(argv[2]!);
-  if (v === undefined) c.reply.nil();
-  else c.reply.bulk(v);
+  const h = readHash(c, argv[1]!);
+  if (h === undefined || !h.replyValue(argv[2]!, c.reply)) c.reply.nil();
 }
 
 function hmgetCommand(c: Client, argv: string[]): void {
   const h = readHash(c, argv[1]!);
   c.reply.array(argv.length - 2);
   for (let j = 2; j < argv.length; j++) {
-    const v = h?.get(argv[j]!);
-    if (v === undefined) c.reply.nil();
-    else c.reply.bulk(v);
+    if (h === undefined || !h.replyValue(argv[j]!, c.reply)) c.reply.nil();
   }
 }
 

@@ -20,6 +20,7 @@
  * read from the packed form are slices of it: fine for replies and parsing.
  */
 
+import type { BytesSink } from '../keyslab.js';
 import { SlabTable } from '../slabtable.js';
 import { epoch } from './types.js';
 
@@ -166,6 +167,24 @@ export class HashValue {
     const len = lengthAt(s, vp);
     const start = vp + headerSize(len);
     return s.slice(start, start + len);
+  }
+
+  /**
+   * Replies with the field's value (HGET, HMGET): from a hashtable a value kept in the slab goes
+   * as bytes, with no string made. Returns false, writing nothing, when the field is absent.
+   */
+  replyValue(field: string, reply: BytesSink & { bulk(s: string): void }): boolean {
+    const t = this.table;
+    if (t === null) {
+      const v = this.get(field);
+      if (v === undefined) return false;
+      reply.bulk(v);
+      return true;
+    }
+    const e = t.find(field);
+    if (e < 0) return false;
+    if (!t.valueTo(e, reply)) reply.bulk(t.valueAt(e));
+    return true;
   }
 
   has(field: string): boolean {

@@ -190,7 +190,7 @@ export const QUICK: Mode = {
   memoryKeys: 100_000,
   inProcessOps: 100_000,
   fanoutDeliveries: 1_000_000,
-  eviction: { maxmemory: '32mb', keyspace: 10_000_000, setRequests: 1_000_000, getRequests: 500_000 },
+  eviction: { maxmemory: '32mb', keyspace: 10_000_000, setRequests: 600_000, getRequests: 300_000 },
   scaleSteps: [1_000_000, 2_000_000],
   pauses: { keys: 500_000, rate: 20_000, clients: 50, seconds: 3, setShare: 0.2 },
   restartKeys: 200_000,

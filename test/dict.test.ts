@@ -1,5 +1,6 @@
 /**
- * The engine's hash tables (src/engine/dict.ts): StrSet and Dict checked against a Map model
+ * The engine's hash tables (src/engine/dict.ts): StrSet, with a value per entry kept through its
+ * subclass hooks (as ScoreTable keeps scores), checked against a Map model
  * under random operation sequences (fast-check), their load-factor bounds through growth and
  * shrink, the swap-remove of deleteAt keeping every index consistent, the uniformity of
  * randomIndex (a loose chi-square bound), and SCAN's guarantee: an entry present for the whole
@@ -9,7 +10,37 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { Dict, StrSet } from '../src/engine/dict.js';
+import { StrSet } from '../src/engine/dict.js';
+
+/** A StrSet with a value per entry, moved by the table through pushValue/moveValue/popValue. */
+class Dict<V> extends StrSet {
+  vals: V[] = [];
+
+  get(key: string): V | undefined {
+    const e = this.find(key);
+    return e < 0 ? undefined : this.vals[e];
+  }
+
+  set(key: string, val: V): boolean {
+    const before = this.size;
+    this.vals[this.add(key)] = val;
+    return this.size !== before;
+  }
+
+  protected override pushValue(): void {
+    this.vals.push(undefined as V);
+  }
+  protected override moveValue(from: number, to: number): void {
+    this.vals[to] = this.vals[from]!;
+  }
+  protected override popValue(): void {
+    this.vals.pop();
+  }
+  override clear(): void {
+    super.clear();
+    this.vals = [];
+  }
+}
 
 /** Every structural invariant a table must keep, checked against the model. */
 function checkTable(d: Dict<number>, model: Map<string, number>): void {

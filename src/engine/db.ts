@@ -49,7 +49,7 @@ export class Database {
 
   /**
    * Warms the cache for the lookups of `count` keys about to be made by pipelined commands:
-   * the key table's entries (Dict.prefetch), then each found entry's access field and value
+   * the key table's entries (KeyTable.prefetch), then each found entry's access field and value
    * (a string, or the head of a value object), and the expires table's entries when it has
    * any. Changes nothing.
    */

@@ -1,16 +1,17 @@
 /**
- * HashIndex, StrSet and Dict: the engine's hash tables, keyed by binary strings. They replace JS Map/Set
- * because the engine needs what those cannot give:
+ * HashIndex and StrSet: the engine's hash tables, keyed by binary strings. They replace JS
+ * Map/Set because the engine needs what those cannot give:
  *  - more than 2^24 entries (V8's Map/Set limit);
  *  - a uniformly random entry in O(1) (RANDOMKEY, SPOP, SRANDMEMBER);
  *  - stateless SCAN cursors with Redis's guarantee (every entry present for the whole scan is
  *    returned at least once, even across resizes), using Redis's reverse-binary bucket cursor;
  *  - a cursor the active-expire cycle can resume from, like Redis's expires_cursor.
  *
- * Layout: entries are dense in parallel arrays (keys, hashes, chain links; Dict adds values),
- * indexes [0, size). HashIndex is the part that does not depend on how keys are held, shared
- * with the keyspace's KeyTable (engine/keytable.ts), whose keys live outside the heap. Buckets hold the head of a chain of entries whose hash & mask is the
- * bucket. A delete moves the last entry into the hole, so entries never have gaps; a resize
+ * Layout: entries are dense in parallel arrays (keys, hashes, chain links, and whatever a
+ * subclass keeps per entry, e.g. ScoreTable's scores), indexes [0, size). HashIndex is the part
+ * that does not depend on how keys are held, shared with SlabTable (engine/slabtable.ts), whose
+ * keys live outside the heap. Buckets hold the head of a chain of entries whose hash & mask is
+ * the bucket. A delete moves the last entry into the hole, so entries never have gaps; a resize
  * only rebuilds the bucket heads from the stored hashes. Load factor is kept between 1/8 and 1.
  * Links store entry index + 1 so that 0 means "none" in zero-filled typed arrays.
  *
@@ -41,6 +42,13 @@ export interface MemberTable {
  */
 export function growCapacity(n: number): number {
   return n + (n >> 1);
+}
+
+/** A copy of the typed array `a` with room for `cap` elements. */
+export function grown<A extends Int32Array | Uint32Array | Float64Array>(a: A, cap: number): A {
+  const b = new (a.constructor as new (length: number) => A)(cap);
+  b.set(a);
+  return b;
 }
 
 /**
@@ -178,12 +186,8 @@ export abstract class HashIndex {
 
   private growEntries(): void {
     const cap = growCapacity(this.hashes.length);
-    const h = new Int32Array(cap);
-    h.set(this.hashes);
-    this.hashes = h;
-    const n = new Int32Array(cap);
-    n.set(this.next);
-    this.next = n;
+    this.hashes = grown(this.hashes, cap);
+    this.next = grown(this.next, cap);
   }
 
   private shrink(): void {
@@ -361,62 +365,6 @@ export class StrSet extends HashIndex {
   protected copyTo(into: StrSet): void {
     this.copyIndexTo(into);
     into.keys = this.keys.slice(0, this.size);
-  }
-}
-
-export class Dict<V> extends StrSet {
-  vals: V[] = [];
-
-  /**
-   * prefetch(), then the values of the entries it found (a string value's characters are
-   * read by the reply that follows).
-   */
-  override prefetch(keys: readonly string[], count: number, entries: Int32Array): number {
-    let sink = super.prefetch(keys, count, entries);
-    const vals = this.vals;
-    for (let i = 0; i < count; i++) {
-      const e = entries[i]!;
-      if (e < 0) continue;
-      const v = vals[e];
-      if (typeof v === 'string') sink += v.length;
-    }
-    return sink;
-  }
-
-  get(key: string): V | undefined {
-    const e = this.find(key);
-    return e < 0 ? undefined : this.vals[e];
-  }
-
-  /** Sets `key` to `val`; returns true if the key was new. */
-  set(key: string, val: V): boolean {
-    const before = this.size;
-    const e = this.add(key);
-    this.vals[e] = val;
-    return this.size !== before;
-  }
-
-  protected override pushValue(): void {
-    this.vals.push(undefined as V);
-  }
-  protected override moveValue(from: number, to: number): void {
-    this.vals[to] = this.vals[from]!;
-  }
-  protected override popValue(): void {
-    this.vals.pop();
-  }
-
-  override clear(): void {
-    super.clear();
-    this.vals = [];
-  }
-
-  /** An independent copy (a point-in-time view for snapshots). */
-  clone(): Dict<V> {
-    const d = new Dict<V>();
-    this.copyTo(d);
-    d.vals = this.vals.slice(0, this.size);
-    return d;
   }
 }
 

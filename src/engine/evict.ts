@@ -125,7 +125,7 @@ export class EvictionPool {
 
 /**
  * Samples `samples` keys of one database (from the key table, or the expires table for the
- * volatile policies) into the pool. Dict.randomIndex draws uniformly, where Redis's
+ * volatile policies) into the pool. HashIndex.randomIndex draws uniformly, where Redis's
  * dictGetSomeKeys reads a run of neighbouring buckets.
  */
 function populate(ks: Keyspace, dbIndex: number, policy: Policy, samples: number, pool: EvictionPool): void {

@@ -11,7 +11,7 @@
  * random draws) goes through HashIndex as for any table; keyAt names the key of an entry.
  */
 
-import { growCapacity, HashIndex, PREFETCH_MAX } from './dict.js';
+import { growCapacity, grown, HashIndex, PREFETCH_MAX } from './dict.js';
 import { hashString } from './hash.js';
 
 /** Entries a new or emptied table makes room for (as KeyTable). */
@@ -106,12 +106,8 @@ export class ExpireTable extends HashIndex {
 
   private growParallel(): void {
     const cap = Math.max(INITIAL, growCapacity(this.ents.length));
-    const ents = new Int32Array(cap);
-    ents.set(this.ents);
-    this.ents = ents;
-    const times = new Float64Array(cap);
-    times.set(this.times);
-    this.times = times;
+    this.ents = grown(this.ents, cap);
+    this.times = grown(this.times, cap);
   }
 
   /** Removes key-table entry `e`'s TTL; true if it had one. */

@@ -155,7 +155,7 @@ export class KeySlab extends SlabView {
     super([]);
   }
 
-  /** Bytes a record of `key` alone takes (MEMORY USAGE's share of the key). */
+  /** Bytes a record of `key` alone (no value) takes. */
   static recordBytes(key: string): number {
     return recordSize(key.length, -1);
   }

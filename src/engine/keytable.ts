@@ -6,11 +6,10 @@
  * it keeps in step with its entries.
  */
 
+import { grown } from './dict.js';
 import { ExpireTable, type KeyRefs } from './expires.js';
 import { type FrozenEntries, SlabTable } from './slabtable.js';
 import type { Value } from './values/types.js';
-
-export { arrayCapacity } from './slabtable.js';
 
 /** A key table's entries and TTLs at one moment, for snapshots (see KeyTable.freeze). */
 export interface FrozenKeys extends FrozenEntries<Value> {
@@ -26,9 +25,7 @@ export class KeyTable extends SlabTable<Value> {
 
   protected override growParallel(cap: number): void {
     super.growParallel(cap);
-    const lru = new Uint32Array(cap);
-    lru.set(this.lru);
-    this.lru = lru;
+    this.lru = grown(this.lru, cap);
   }
 
   /** Removes entry `e` (its key and value, and its TTL if it has one). */

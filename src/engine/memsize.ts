@@ -107,8 +107,8 @@ interface ByteStringLayout {
 }
 
 /**
- * A hash table's own structure (StrSet/Dict): the object, its key array and typed arrays, and
- * `parallel` more push-grown arrays beside the keys (a Dict's values, a ScoreTable's scores).
+ * A hash table's own structure (StrSet): the object, its key array and typed arrays, and
+ * `parallel` more push-grown arrays beside the keys (a ScoreTable's scores).
  * The strings the table holds are not included.
  */
 export function tableBytes(t: StrSet, parallel: number, fields = 6 + parallel): number {

@@ -4,15 +4,15 @@
  * INLINE_MAX bytes can be packed into the key's slab record too (packValues). The bucket
  * structure is the engine's shared HashIndex. So an entry costs no heap object of its own:
  * nothing for each major GC to mark, nothing for a scavenge to copy when a small string is
- * stored. Two tables use it: the keyspace (KeyTable, which adds access fields and TTLs) and a
- * hash's fields once it is a hashtable (values/hash.ts).
+ * stored. It holds the keyspace (KeyTable, which adds access fields and TTLs), a hash's fields
+ * once it is a hashtable (values/hash.ts) and the members of a set past 128 (values/set.ts).
  *
  * Lookups take JS strings (the parser's arguments) and compare them with the record's bytes.
  * The last key found and its entry are remembered, so the second lookup of a key by one command
  * (INCR reads then stores) and a pipeline on one key skip hashing and comparing.
  */
 
-import { growCapacity, HashIndex } from './dict.js';
+import { growCapacity, grown, HashIndex } from './dict.js';
 import { hashString } from './hash.js';
 import { type BytesSink, INLINE_MAX, KeySlab, type SlabView } from './keyslab.js';
 
@@ -170,9 +170,7 @@ export class SlabTable<V> extends HashIndex {
 
   /** Makes room for `cap` entries in the arrays parallel to the entries. */
   protected growParallel(cap: number): void {
-    const refs = new Uint32Array(cap);
-    refs.set(this.refs);
-    this.refs = refs;
+    this.refs = grown(this.refs, cap);
   }
 
   /** The key of entry `e`, as a new binary string. */

@@ -63,7 +63,6 @@ export class SetValue {
 
   private toSlab(small: StrSet): void {
     const t = new SlabTable<never>();
-    t.packValues = false;
     for (let i = 0; i < small.size; i++) t.add(small.keyAt(i));
     this.members = t;
   }

@@ -663,7 +663,7 @@ function lastKey(node: Node, depth: number, height: number): [number, string] | 
 
 /**
  * member -> score. The scores live in a plain number array that only ever holds numbers, so V8
- * keeps them unboxed (8 bytes each); a Dict<number> would box every non-integer score.
+ * keeps them unboxed (8 bytes each); a JS array of numbers would box every non-integer score.
  */
 export class ScoreTable extends StrSet {
   scores: number[] = [];

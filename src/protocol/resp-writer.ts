@@ -13,6 +13,9 @@ const KEEP_SIZE = 256 * 1024;
 
 const CRLF = 0x0a0d; // "\r\n" as a little-endian uint16
 
+/** Powers of ten up to 10^9: the digit counts of header(). */
+const POW10 = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
+
 export class RespWriter implements Reply {
   resp: 2 | 3 = 2;
   buf: Buffer = Buffer.allocUnsafeSlow(INITIAL_SIZE);
@@ -78,15 +81,17 @@ export class RespWriter implements Reply {
     } else if (n < 100) {
       buf[p++] = 48 + ((n / 10) | 0);
       buf[p++] = 48 + (n % 10);
-    } else if (n <= 0xffffffff) {
+    } else if (n <= 0x7fffffff) {
+      // Int32 arithmetic throughout: `%` and Math.floor on a double call out of line (fmod).
       let digits = 3;
-      for (let t = n; t >= 1000; t = Math.floor(t / 10)) digits++;
+      while (digits < 10 && n >= POW10[digits]!) digits++;
       let q = p + digits;
       p = q;
-      let v = n;
-      while (v > 0) {
-        buf[--q] = 48 + (v % 10);
-        v = Math.floor(v / 10);
+      let v = n | 0;
+      while (v !== 0) {
+        const d = (v / 10) | 0;
+        buf[--q] = 48 + v - d * 10;
+        v = d;
       }
     } else {
       p += buf.latin1Write(String(n), p);

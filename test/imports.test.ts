@@ -141,16 +141,20 @@ describe('import layering', () => {
     );
   });
 
-  it('src/protocol and src/engine import only from themselves, and no Node modules', () => {
+  it('src/protocol and src/engine import only from themselves and src/bytes, and no Node modules', () => {
     report(
       check((f, imp) => {
         if (f.layer !== 'protocol' && f.layer !== 'engine') return null;
         if (imp.target === null)
           return `${f.layer}/ must not depend on ${imp.spec.startsWith('node:') ? 'Node modules' : 'packages'}`;
         const to = layerOf(imp.target);
-        return to === f.layer ? null : `${f.layer}/ must not import from ${to}/`;
+        return to === f.layer || to === 'bytes' ? null : `${f.layer}/ must not import from ${to}/`;
       }),
     );
+  });
+
+  it('src/bytes (leaf helpers shared by protocol and engine) imports nothing', () => {
+    report(check((f) => (f.layer === 'bytes' ? 'src/bytes/ must not import anything' : null)));
   });
 
   it('src/persistence/rdb (the codec) imports only itself, src/engine and src/protocol, and no Node modules', () => {

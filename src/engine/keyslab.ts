@@ -29,6 +29,7 @@
  * is byte 0 >> 3 (0..31), a long one's the next four bytes, little-endian.
  */
 
+import { latin1String } from '../bytes/latin1.js';
 import { hashBytes } from './hash.js';
 
 const SEG_SIZE = 1 << 16;
@@ -98,7 +99,7 @@ export class SlabView {
     const u = this.segs[ref >>> POS_BITS]!;
     const p = (ref & POS_MASK) * UNIT;
     const q = keyStart(u, p);
-    return u.latin1Slice(q, q + keyLength(u, p));
+    return latin1String(u, q, keyLength(u, p));
   }
 
   /** The value of the record at `ref` (which has one), as a binary string. */
@@ -106,7 +107,7 @@ export class SlabView {
     const u = this.segs[ref >>> POS_BITS]!;
     const p = (ref & POS_MASK) * UNIT;
     const q = keyStart(u, p) + keyLength(u, p);
-    return u.latin1Slice(q + 1, q + 1 + u[q]!);
+    return latin1String(u, q + 1, u[q]!);
   }
 
   /** Hands the value bytes of the record at `ref` (which has one) to `sink`, uncopied. */

@@ -11,6 +11,7 @@
  * one copy, not one per chunk.
  */
 
+import { latin1String } from '../bytes/latin1.js';
 import { splitArgs } from './splitargs.js';
 
 /** Redis's PROTO_INLINE_MAX_SIZE: the longest inline command / header line without a newline. */
@@ -279,7 +280,7 @@ export class RequestParser {
       else if (argi === 1 && len === this.lastKey.length && sameBytes(buf, this.pos, this.lastKey))
         this.argv[this.argi++] = this.lastKey;
       else {
-        const arg = buf.latin1Slice(this.pos, this.pos + len);
+        const arg = latin1String(buf, this.pos, len);
         if (argi === 0 && len <= 32) this.lastName = arg;
         else if (argi === 1 && len <= 64 && (++this.keyMisses & 7) === 0) this.lastKey = arg;
         this.argv[this.argi++] = arg;

@@ -56,13 +56,12 @@ export class Database {
   prefetch(keys: readonly string[], count: number): number {
     const found = prefetchEntries;
     const d = this.dict;
-    // The entries, key records and string values (KeyTable.prefetch), then access fields and objects.
+    // The entries (with their access fields), key records and string values (KeyTable.prefetch),
+    // then objects.
     let sink = d.prefetch(keys, count, found);
-    const lru = d.lru;
     for (let i = 0; i < count; i++) {
       const e = found[i]!;
       if (e < 0) continue;
-      sink ^= lru[e]!;
       const v = d.heapValueAt(e);
       // The object's first fields (a hash, list, set or sorted set).
       if (typeof v === 'object') sink += v.measured;
@@ -135,9 +134,12 @@ export class Database {
   /** Records an access in the key's LRU/LFU field (Redis's lookupKey without NOTOUCH). */
   private touch(e: number): void {
     const ks = this.ks;
-    this.dict.lru[e] = ks.lfu
-      ? lfuTouch(this.dict.lru[e]!, ks.accessNow, ks.lfuLogFactor, ks.lfuDecayTime)
-      : lruClock(ks.accessNow);
+    this.dict.setAccess(
+      e,
+      ks.lfu
+        ? lfuTouch(this.dict.accessAt(e), ks.accessNow, ks.lfuLogFactor, ks.lfuDecayTime)
+        : lruClock(ks.accessNow),
+    );
   }
 
   /** Like get, counting keyspace hits and misses as Redis's lookupKeyRead does. */
@@ -174,9 +176,9 @@ export class Database {
     const replaced = fresh ? 0 : heldBytes(d, e);
     const ks = this.ks;
     d.setValue(e, value, ks.snapshot === null);
-    if (!ks.lfu) d.lru[e] = lruClock(ks.accessNow);
-    else if (fresh) d.lru[e] = lfuInit(ks.accessNow);
-    else if (access) d.lru[e] = lfuTouch(d.lru[e]!, ks.accessNow, ks.lfuLogFactor, ks.lfuDecayTime);
+    if (!ks.lfu) d.setAccess(e, lruClock(ks.accessNow));
+    else if (fresh) d.setAccess(e, lfuInit(ks.accessNow));
+    else if (access) d.setAccess(e, lfuTouch(d.accessAt(e), ks.accessNow, ks.lfuLogFactor, ks.lfuDecayTime));
     // A small string kept in the key's slab record is counted by the slab.
     const bytes = d.isInline(e) ? 0 : measure(value);
     d.bytes += bytes - replaced;
@@ -205,23 +207,25 @@ export class Database {
     const e = this.dict.find(key);
     if (e < 0 || this.ks.lfu) return;
     const clock = lruClock(this.ks.now);
-    this.dict.lru[e] =
+    this.dict.setAccess(
+      e,
       seconds >= clock
         ? (LRU_CLOCK_MAX + 1 + clock - (seconds % (LRU_CLOCK_MAX + 1))) & LRU_CLOCK_MAX
-        : clock - seconds;
+        : clock - seconds,
+    );
   }
 
   /** Sets a key's LFU counter (RESTORE ... FREQ); ignored unless an LFU policy is in force. */
   setFrequency(key: string, freq: number): void {
     const e = this.dict.find(key);
     if (e < 0 || !this.ks.lfu) return;
-    this.dict.lru[e] = (lfuMinutes(this.ks.now) << 8) | (freq & 255);
+    this.dict.setAccess(e, (lfuMinutes(this.ks.now) << 8) | (freq & 255));
   }
 
   /** The decayed LFU counter of a key without touching it (OBJECT FREQ), or -1 if missing. */
   frequency(key: string): number {
     const e = this.find(key);
-    return e < 0 ? -1 : lfuCounter(this.dict.lru[e]!, this.ks.now, this.ks.lfuDecayTime);
+    return e < 0 ? -1 : lfuCounter(this.dict.accessAt(e), this.ks.now, this.ks.lfuDecayTime);
   }
 
   /** Seconds since the key was last accessed (OBJECT IDLETIME), or -1 if missing. */
@@ -229,7 +233,7 @@ export class Database {
     const e = this.find(key);
     if (e < 0) return -1;
     const clock = lruClock(this.ks.now);
-    const lru = this.dict.lru[e]!;
+    const lru = this.dict.accessAt(e);
     return clock >= lru ? clock - lru : LRU_CLOCK_MAX - lru + clock;
   }
 

@@ -7,8 +7,9 @@
  *    returned at least once, even across resizes), using Redis's reverse-binary bucket cursor;
  *  - a cursor the active-expire cycle can resume from, like Redis's expires_cursor.
  *
- * Layout: entries are dense in parallel arrays (keys, hashes, chain links, and whatever a
- * subclass keeps per entry, e.g. ScoreTable's scores), indexes [0, size). HashIndex is the part
+ * Layout: entries are dense, indexes [0, size): each entry's hash and chain link (and a
+ * subclass's fixed-size fields) interleaved in one typed array, keys and other per-entry data
+ * (e.g. ScoreTable's scores) in arrays beside it. HashIndex is the part
  * that does not depend on how keys are held, shared with SlabTable (engine/slabtable.ts), whose
  * keys live outside the heap. Buckets hold the head of a chain of entries whose hash & mask is
  * the bucket. A delete moves the last entry into the hole, so entries never have gaps; a resize
@@ -16,7 +17,7 @@
  * Links store entry index + 1 so that 0 means "none" in zero-filled typed arrays.
  *
  * Small tables (up to SMALL entries) have no hash arrays at all and are searched linearly, as
- * Redis does with listpacks: three typed arrays cost several hundred bytes, which would dwarf a
+ * Redis does with listpacks: the typed arrays cost several hundred bytes, which would dwarf a
  * set or hash of a few members. Such a table is one bucket for SCAN.
  */
 
@@ -28,6 +29,8 @@ const NONE = new Int32Array(0);
 /** The keys' hashes during a prefetch() (at most this many keys a call). */
 export const PREFETCH_MAX = 32;
 const prefetchHashes = new Int32Array(PREFETCH_MAX);
+/** Offset of an entry's chain link in HashIndex.ent (its hash is at 0). */
+const NEXT = 1;
 
 /** A table whose lookups of pipelined members can be prefetched (Database.memberTable). */
 export interface MemberTable {
@@ -54,21 +57,37 @@ export function grown<A extends Int32Array | Uint32Array | Float64Array>(a: A, c
 /**
  * The bucket structure every table shares, whatever holds its keys: entry hashes, chain links
  * and bucket heads over entries [0, size), with deletion by moving the last entry into the
- * hole, resizing, SCAN steps and random draws. Subclasses own the keys and anything parallel
- * to them, and move them when told (moveEntry, popEntry). A table with no buckets (NONE) is
- * in linear mode: only StrSet uses it, for small tables.
+ * hole, resizing, SCAN steps and random draws. An entry is `S` consecutive int32s of one typed
+ * array (`ent`): its hash, its chain link, then whatever fixed-size fields the subclass keeps
+ * (a key table's slab reference and access field). Interleaved, a lookup's entry is one cache
+ * line where parallel arrays were one miss each: on a million keys, most of a lookup's time.
+ * Subclasses own the keys and anything else per entry, and move it when told (moveEntry,
+ * popEntry). A table with no buckets (NONE) is in linear mode: only StrSet uses it, for small
+ * tables.
  */
 export abstract class HashIndex {
   size = 0;
-  protected hashes: Int32Array = NONE;
-  protected next: Int32Array = NONE;
+  /** Per entry, S int32s: [HASH, NEXT, the subclass's fields...]. */
+  protected ent: Int32Array = NONE;
+  /** Entries `ent` has room for. */
+  protected cap = 0;
   protected buckets: Int32Array = NONE;
   protected mask = 0;
 
-  /** Moves entry `from`'s key and parallel data to index `to` (deleteAt's hole filling). */
+  /** `S`: int32s per entry, at least 2 (hash and chain link). */
+  constructor(protected readonly S: number = 2) {}
+
+  /** Moves entry `from`'s key and data outside `ent` to index `to` (deleteAt's hole filling). */
   protected abstract moveEntry(from: number, to: number): void;
-  /** Drops the last entry's key and parallel data. */
+  /** Drops the last entry's key and data outside `ent`. */
   protected abstract popEntry(): void;
+  /** `ent` now has room for `cap` entries: arrays kept beside it must too. */
+  protected growParallel(_cap: number): void {}
+
+  /** Makes room in `ent` for entry `size`, before a subclass writes its fields there. */
+  protected reserveEntry(): void {
+    if (this.size === this.cap) this.growEntries();
+  }
 
   /**
    * Links a new entry with hash `h` at index `size` (hashed mode; the caller has stored its key
@@ -76,27 +95,33 @@ export abstract class HashIndex {
    */
   protected linkNew(h: number): number {
     const e = this.size;
-    if (e === this.hashes.length) this.growEntries();
-    this.hashes[e] = h;
+    if (e === this.cap) this.growEntries();
+    const x = e * this.S;
+    this.ent[x] = h;
     this.size = e + 1;
     if (this.size > this.mask + 1) {
       this.rebuild((this.mask + 1) * 2);
     } else {
       const b = h & this.mask;
-      this.next[e] = this.buckets[b]!;
+      this.ent[x + NEXT] = this.buckets[b]!;
       this.buckets[b] = e + 1;
     }
     return e;
   }
 
+  /** The hash of entry `e`'s key (hashed mode). */
+  hashAt(e: number): number {
+    return this.ent[e * this.S]!;
+  }
+
   /**
-   * For each of the first `count` keys, reads what a lookup of it will read (bucket head, entry
-   * hashes, chain link) and stores its entry index in `entries`: -1 when it is absent, or
-   * deeper than second in its chain (left to its lookup). The reads go one step at a time
-   * across all the keys, so that their cache misses overlap instead of each lookup paying its
-   * own one after another (in a hashed table of a million keys nearly every step misses).
-   * Subclasses then read each found entry's key the same way (prefetch). A hint for the lookups
-   * that follow: it changes nothing.
+   * For each of the first `count` keys, reads what a lookup of it will read (bucket head, then
+   * the entry: its hash, chain link and fields) and stores its entry index in `entries`: -1
+   * when it is absent, or deeper than second in its chain (left to its lookup). The reads go one
+   * step at a time across all the keys, so that their cache misses overlap instead of each
+   * lookup paying its own one after another (in a hashed table of a million keys nearly every
+   * step misses). Subclasses then read each found entry's key the same way (prefetch). A hint
+   * for the lookups that follow: it changes nothing.
    */
   protected locate(keys: readonly string[], count: number, entries: Int32Array): void {
     if (this.buckets === NONE) {
@@ -111,15 +136,15 @@ export abstract class HashIndex {
       hs[i] = h;
       entries[i] = buckets[h & mask]! - 1;
     }
-    const hashes = this.hashes;
-    const next = this.next;
+    const ent = this.ent;
+    const S = this.S;
     for (let i = 0; i < count; i++) {
       const e = entries[i]!;
-      if (e >= 0 && hashes[e] !== hs[i]) entries[i] = next[e]! - 1;
+      if (e >= 0 && ent[e * S] !== hs[i]) entries[i] = ent[e * S + NEXT]! - 1;
     }
     for (let i = 0; i < count; i++) {
       const e = entries[i]!;
-      if (e >= 0 && hashes[e] !== hs[i]) entries[i] = -1;
+      if (e >= 0 && ent[e * S] !== hs[i]) entries[i] = -1;
     }
   }
 
@@ -134,18 +159,18 @@ export abstract class HashIndex {
     }
     this.unlink(e);
     if (e !== last) {
-      // Point whatever referenced `last` at `e`, then move its data.
-      const h = this.hashes[last]!;
-      const b = h & this.mask;
+      // Point whatever referenced `last` at `e`, then move its fields and data.
+      const ent = this.ent;
+      const S = this.S;
+      const b = ent[last * S]! & this.mask;
       let i = this.buckets[b]!;
       if (i === last + 1) {
         this.buckets[b] = e + 1;
       } else {
-        while (this.next[i - 1] !== last + 1) i = this.next[i - 1]!;
-        this.next[i - 1] = e + 1;
+        while (ent[(i - 1) * S + NEXT] !== last + 1) i = ent[(i - 1) * S + NEXT]!;
+        ent[(i - 1) * S + NEXT] = e + 1;
       }
-      this.hashes[e] = h;
-      this.next[e] = this.next[last]!;
+      for (let k = 0; k < S; k++) ent[e * S + k] = ent[last * S + k]!;
       this.moveEntry(last, e);
     }
     this.popEntry();
@@ -154,21 +179,23 @@ export abstract class HashIndex {
   }
 
   private unlink(e: number): void {
-    const b = this.hashes[e]! & this.mask;
+    const ent = this.ent;
+    const S = this.S;
+    const b = ent[e * S]! & this.mask;
     let i = this.buckets[b]!;
     if (i === e + 1) {
-      this.buckets[b] = this.next[e]!;
+      this.buckets[b] = ent[e * S + NEXT]!;
       return;
     }
-    while (this.next[i - 1] !== e + 1) i = this.next[i - 1]!;
-    this.next[i - 1] = this.next[e]!;
+    while (ent[(i - 1) * S + NEXT] !== e + 1) i = ent[(i - 1) * S + NEXT]!;
+    ent[(i - 1) * S + NEXT] = ent[e * S + NEXT]!;
   }
 
   /** Empties the bucket structure (subclasses drop their keys and data). */
   clear(): void {
     this.size = 0;
-    this.hashes = NONE;
-    this.next = NONE;
+    this.ent = NONE;
+    this.cap = 0;
     this.buckets = NONE;
     this.mask = 0;
   }
@@ -180,23 +207,25 @@ export abstract class HashIndex {
 
   /** Starts hashed mode with room for `cap` entries (a power of two, at least 2 x SMALL). */
   protected startHashed(cap: number): void {
-    this.hashes = new Int32Array(cap);
-    this.next = new Int32Array(cap);
+    this.ent = new Int32Array(cap * this.S);
+    this.cap = cap;
+    this.growParallel(cap);
   }
 
   private growEntries(): void {
-    const cap = growCapacity(this.hashes.length);
-    this.hashes = grown(this.hashes, cap);
-    this.next = grown(this.next, cap);
+    const cap = growCapacity(this.cap);
+    this.ent = grown(this.ent, cap * this.S);
+    this.cap = cap;
+    this.growParallel(cap);
   }
 
   private shrink(): void {
     let nb = SMALL * 2;
     while (nb < this.size) nb *= 2;
     this.rebuild(nb);
-    if (this.hashes.length > nb * 2) {
-      this.hashes = this.hashes.slice(0, nb);
-      this.next = this.next.slice(0, nb);
+    if (this.cap > nb * 2) {
+      this.ent = this.ent.slice(0, nb * this.S);
+      this.cap = nb;
     }
   }
 
@@ -204,11 +233,11 @@ export abstract class HashIndex {
   protected rebuild(nbuckets: number): void {
     const mask = nbuckets - 1;
     const buckets = new Int32Array(nbuckets);
-    const hashes = this.hashes;
-    const next = this.next;
-    for (let e = 0; e < this.size; e++) {
-      const b = hashes[e]! & mask;
-      next[e] = buckets[b]!;
+    const ent = this.ent;
+    const S = this.S;
+    for (let e = 0, x = 0; e < this.size; e++, x += S) {
+      const b = ent[x]! & mask;
+      ent[x + NEXT] = buckets[b]!;
       buckets[b] = e + 1;
     }
     this.buckets = buckets;
@@ -231,7 +260,7 @@ export abstract class HashIndex {
     let i = this.buckets[cursor & mask]!;
     while (i !== 0) {
       fn(i - 1);
-      i = this.next[i - 1]!;
+      i = this.ent[(i - 1) * this.S + NEXT]!;
     }
     let v = (cursor | ~mask) >>> 0;
     v = reverseBits(v);
@@ -240,13 +269,18 @@ export abstract class HashIndex {
     return v;
   }
 
-  /** Copies the bucket structure into `into` (typed arrays: memcpy-fast). */
+  /** Copies the bucket structure and entries into `into` (typed arrays: memcpy-fast). */
   protected copyIndexTo(into: HashIndex): void {
     into.size = this.size;
-    into.hashes = this.hashes === NONE ? NONE : this.hashes.slice();
-    into.next = this.next === NONE ? NONE : this.next.slice();
+    into.ent = this.ent === NONE ? NONE : this.ent.slice();
+    into.cap = this.cap;
     into.buckets = this.buckets === NONE ? NONE : this.buckets.slice();
     into.mask = this.mask;
+  }
+
+  /** Bytes of the entry array and the buckets, for the memory accounting. */
+  get indexBytes(): number {
+    return this.ent.byteLength + this.buckets.byteLength;
   }
 
   /** Number of buckets (1 for a small table), for introspection and tests. */
@@ -267,11 +301,13 @@ export class StrSet extends HashIndex {
 
   /** `key`'s entry in the chain of hash `h` (hashed mode), or -1. */
   private chain(key: string, h: number): number {
+    const ent = this.ent;
+    const S = this.S;
     let i = this.buckets[h & this.mask]!;
     while (i !== 0) {
       const e = i - 1;
-      if (this.hashes[e] === h && this.keys[e] === key) return e;
-      i = this.next[e]!;
+      if (ent[e * S] === h && this.keys[e] === key) return e;
+      i = ent[e * S + NEXT]!;
     }
     return -1;
   }
@@ -323,7 +359,7 @@ export class StrSet extends HashIndex {
     let cap = SMALL * 2;
     while (cap < this.size * 2) cap *= 2;
     this.startHashed(cap);
-    for (let e = 0; e < this.size; e++) this.hashes[e] = hashString(this.keys[e]!);
+    for (let e = 0; e < this.size; e++) this.ent[e * this.S] = hashString(this.keys[e]!);
     this.rebuild(cap);
   }
 

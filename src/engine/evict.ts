@@ -131,7 +131,6 @@ export class EvictionPool {
 function populate(ks: Keyspace, dbIndex: number, policy: Policy, samples: number, pool: EvictionPool): void {
   const db = ks.dbs[dbIndex]!;
   const dict = db.dict;
-  const lru = dict.lru;
   const now = ks.now;
   const clock = lruClock(now);
   const lfu = policy.kind === 'lfu';
@@ -155,7 +154,7 @@ function populate(ks: Keyspace, dbIndex: number, policy: Policy, samples: number
       e = dict.find(key);
       if (e < 0) continue;
     }
-    const field = lru[e]!;
+    const field = dict.accessAt(e);
     // LFU: the lower the counter, the better; LRU: estimateObjectIdleTime, in ms.
     const idle = lfu
       ? 255 - lfuCounter(field, now, decay)

@@ -11,7 +11,7 @@
  * random draws) goes through HashIndex as for any table; keyAt names the key of an entry.
  */
 
-import { growCapacity, grown, HashIndex, PREFETCH_MAX } from './dict.js';
+import { grown, HashIndex, PREFETCH_MAX } from './dict.js';
 import { hashString } from './hash.js';
 
 /** Entries a new or emptied table makes room for (as KeyTable). */
@@ -25,25 +25,34 @@ export interface KeyRefs {
   keyIs(e: number, key: string): boolean;
 }
 
+/** Offset of an entry's key-table entry in HashIndex.ent (after its hash and chain link). */
+const KEY = 2;
+
 export class ExpireTable extends HashIndex {
-  /** Each entry's key-table entry. */
-  private ents: Int32Array = new Int32Array(0);
   /** Each entry's time, Unix ms. */
   private times: Float64Array = new Float64Array(0);
 
   constructor(private readonly keys: KeyRefs) {
-    super();
+    super(KEY + 1);
   }
 
   /** This table's entry for key-table entry `e`, whose key hashes to `h`, or -1. */
   private entryOf(e: number, h: number): number {
     if (this.size === 0) return -1;
+    const ent = this.ent;
+    const S = this.S;
     let i = this.buckets[h & this.mask]!;
     while (i !== 0) {
-      if (this.ents[i - 1] === e) return i - 1;
-      i = this.next[i - 1]!;
+      const x = (i - 1) * S;
+      if (ent[x + KEY] === e) return i - 1;
+      i = ent[x + 1]!;
     }
     return -1;
+  }
+
+  /** This table's entry `x`'s key-table entry. */
+  private keyEntry(x: number): number {
+    return this.ent[x * this.S + KEY]!;
   }
 
   /** The time of key-table entry `e` (whose key hashes to `h`), or undefined without a TTL. */
@@ -68,7 +77,7 @@ export class ExpireTable extends HashIndex {
     let sink = 0;
     for (let i = 0; i < count; i++) {
       const x = heads[i]! - 1;
-      if (x >= 0) sink += this.ents[x]! + this.times[x]!;
+      if (x >= 0) sink += this.keyEntry(x) + this.times[x]!;
     }
     return sink;
   }
@@ -80,8 +89,8 @@ export class ExpireTable extends HashIndex {
     let i = this.buckets[h & this.mask]!;
     while (i !== 0) {
       const x = i - 1;
-      if (this.hashes[x] === h && this.keys.keyIs(this.ents[x]!, key)) return this.times[x];
-      i = this.next[x]!;
+      if (this.hashAt(x) === h && this.keys.keyIs(this.keyEntry(x), key)) return this.times[x];
+      i = this.ent[x * this.S + 1]!;
     }
     return undefined;
   }
@@ -98,15 +107,13 @@ export class ExpireTable extends HashIndex {
       this.rebuild(INITIAL);
     }
     const n = this.size;
-    if (n === this.ents.length) this.growParallel();
-    this.ents[n] = e;
+    this.reserveEntry();
+    this.ent[n * this.S + KEY] = e;
     this.times[n] = at;
     this.linkNew(h);
   }
 
-  private growParallel(): void {
-    const cap = Math.max(INITIAL, growCapacity(this.ents.length));
-    this.ents = grown(this.ents, cap);
+  protected override growParallel(cap: number): void {
     this.times = grown(this.times, cap);
   }
 
@@ -121,12 +128,12 @@ export class ExpireTable extends HashIndex {
   /** The key table moved entry `from` (hash `h`) to `to`. */
   moved(from: number, to: number, h: number): void {
     const x = this.entryOf(from, h);
-    if (x >= 0) this.ents[x] = to;
+    if (x >= 0) this.ent[x * this.S + KEY] = to;
   }
 
   /** The key of this table's entry `x`. */
   keyAt(x: number): string {
-    return this.keys.keyAt(this.ents[x]!);
+    return this.keys.keyAt(this.keyEntry(x));
   }
 
   /** The time of this table's entry `x`. */
@@ -135,7 +142,6 @@ export class ExpireTable extends HashIndex {
   }
 
   protected moveEntry(from: number, to: number): void {
-    this.ents[to] = this.ents[from]!;
     this.times[to] = this.times[from]!;
   }
 
@@ -143,7 +149,6 @@ export class ExpireTable extends HashIndex {
 
   override clear(): void {
     super.clear();
-    this.ents = new Int32Array(0);
     this.times = new Float64Array(0);
   }
 
@@ -151,13 +156,12 @@ export class ExpireTable extends HashIndex {
   clone(keys: KeyRefs): ExpireTable {
     const t = new ExpireTable(keys);
     this.copyIndexTo(t);
-    t.ents = this.ents.slice();
     t.times = this.times.slice();
     return t;
   }
 
-  /** Bytes of the typed arrays parallel to the entries, for the memory accounting. */
+  /** Bytes of the times array beside the entries, for the memory accounting. */
   get parallelBytes(): number {
-    return this.ents.byteLength + this.times.byteLength;
+    return this.times.byteLength;
   }
 }

@@ -90,8 +90,7 @@ function int32Bytes(a: Int32Array): number {
 // ---- the layouts read here (see dict.ts, values/*.ts) ----
 
 interface TableLayout {
-  hashes: Int32Array;
-  next: Int32Array;
+  ent: Int32Array;
   buckets: Int32Array;
 }
 interface HashLayout {
@@ -111,15 +110,10 @@ interface ByteStringLayout {
  * `parallel` more push-grown arrays beside the keys (a ScoreTable's scores).
  * The strings the table holds are not included.
  */
-export function tableBytes(t: StrSet, parallel: number, fields = 6 + parallel): number {
+export function tableBytes(t: StrSet, parallel: number, fields = 7 + parallel): number {
   const l = t as unknown as TableLayout;
   return (
-    OBJECT +
-    8 * fields +
-    (1 + parallel) * jsArrayBytes(t.size) +
-    int32Bytes(l.hashes) +
-    int32Bytes(l.next) +
-    int32Bytes(l.buckets)
+    OBJECT + 8 * fields + (1 + parallel) * jsArrayBytes(t.size) + int32Bytes(l.ent) + int32Bytes(l.buckets)
   );
 }
 
@@ -262,7 +256,7 @@ export function valueBytes(v: Value): number {
 
 /**
  * A SlabTable's own structure with `fields` fields: the values array at the capacity of its
- * biggest past, the bucket structure, the typed arrays parallel to the entries, and the slab's
+ * biggest past, the bucket structure and entries (HashIndex.ent), and the slab's
  * live records (see KeySlab.liveBytes), its segments' Buffer objects and its three
  * per-segment arrays. Values held on the heap are not included.
  */
@@ -273,11 +267,8 @@ function slabTableBytes(t: SlabTable<unknown>, fields: number): number {
     OBJECT +
     8 * fields +
     arrayOfCapacity(t.capacity) +
-    int32Bytes(l.hashes) +
-    int32Bytes(l.next) +
+    int32Bytes(l.ent) +
     int32Bytes(l.buckets) +
-    TYPED_ARRAY +
-    t.parallelBytes +
     OBJECT +
     8 * 8 +
     slab.liveBytes +
@@ -285,23 +276,15 @@ function slabTableBytes(t: SlabTable<unknown>, fields: number): number {
   );
 }
 
-/** A database's tables: the key table (with its lru array) and the expires table. */
+/** A database's tables: the key table and the expires table. */
 export function databaseTableBytes(db: Database): number {
-  return slabTableBytes(db.dict, 13) + TYPED_ARRAY + expiresBytes(db.expires);
+  return slabTableBytes(db.dict, 13) + expiresBytes(db.expires);
 }
 
 /** An expires table: its bucket structure and its typed arrays of entries and times. */
 export function expiresBytes(x: ExpireTable): number {
   const l = x as unknown as TableLayout;
-  return (
-    OBJECT +
-    8 * 8 +
-    int32Bytes(l.hashes) +
-    int32Bytes(l.next) +
-    int32Bytes(l.buckets) +
-    2 * TYPED_ARRAY +
-    x.parallelBytes
-  );
+  return OBJECT + 8 * 8 + int32Bytes(l.ent) + int32Bytes(l.buckets) + TYPED_ARRAY + x.parallelBytes;
 }
 
 /** The estimated dataset: [keys and values, the tables holding them], in bytes. */

@@ -7,17 +7,21 @@
  * stored. It holds the keyspace (KeyTable, which adds access fields and TTLs), a hash's fields
  * once it is a hashtable (values/hash.ts) and the members of a set past 128 (values/set.ts).
  *
- * Lookups take JS strings (the parser's arguments) and compare them with the record's bytes.
+ * An entry's slab reference sits beside its hash and chain link (HashIndex.ent), so a lookup
+ * reads one cache line for all three. Lookups take JS strings (the parser's arguments) and compare them with the record's bytes.
  * The last key found and its entry are remembered, so the second lookup of a key by one command
  * (INCR reads then stores) and a pipeline on one key skip hashing and comparing.
  */
 
-import { growCapacity, grown, HashIndex } from './dict.js';
+import { HashIndex } from './dict.js';
 import { hashString } from './hash.js';
 import { type BytesSink, INLINE_MAX, KeySlab, type SlabView } from './keyslab.js';
 
 /** Entries a new or emptied table makes room for (HashIndex keeps at least twice SMALL buckets). */
 const INITIAL = 32;
+
+/** Offset of an entry's slab reference in HashIndex.ent (after its hash and chain link). */
+export const REF = 2;
 
 /** Marks, in the values array, a string value kept in the key's slab record. */
 const INLINE = Symbol('inline');
@@ -39,11 +43,19 @@ export class SlabTable<V> extends HashIndex {
   slab = new KeySlab();
   /** Whether string values of up to INLINE_MAX bytes go into the slab (setValue). */
   packValues = true;
-  /** Each entry's record in the slab. */
-  protected refs: Uint32Array = new Uint32Array(INITIAL);
   /** The last key found or added, and its entry; null after any deletion. */
   private lastKey: string | null = null;
   private lastEntry = -1;
+
+  /** `stride`: int32s per entry (HashIndex), REF + 1 or more for a subclass's own fields. */
+  constructor(stride = REF + 1) {
+    super(stride);
+  }
+
+  /** Entry `e`'s record in the slab. */
+  protected refAt(e: number): number {
+    return this.ent[e * this.S + REF]! >>> 0;
+  }
 
   /** Index of `key`'s entry, or -1. */
   find(key: string): number {
@@ -54,15 +66,17 @@ export class SlabTable<V> extends HashIndex {
 
   /** `key`'s entry in the chain of hash `h` (remembered as the last found), or -1. */
   private chain(key: string, h: number): number {
+    const ent = this.ent;
+    const S = this.S;
     let i = this.buckets[h & this.mask]!;
     while (i !== 0) {
-      const e = i - 1;
-      if (this.hashes[e] === h && this.slab.equals(this.refs[e]!, key)) {
+      const x = (i - 1) * S;
+      if (ent[x] === h && this.slab.equals(ent[x + REF]! >>> 0, key)) {
         this.lastKey = key;
-        this.lastEntry = e;
-        return e;
+        this.lastEntry = i - 1;
+        return i - 1;
       }
-      i = this.next[e]!;
+      i = ent[x + 1]!;
     }
     return -1;
   }
@@ -91,7 +105,7 @@ export class SlabTable<V> extends HashIndex {
   /** The value of entry `e` (a string kept in the slab comes back as a new string). */
   valueAt(e: number): V {
     const v = this.vals[e];
-    return v === INLINE ? (this.slab.value(this.refs[e]!) as V) : (v as V);
+    return v === INLINE ? (this.slab.value(this.refAt(e)) as V) : (v as V);
   }
 
   /** The value of entry `e` if it is held on the heap; undefined for one kept in the slab. */
@@ -106,7 +120,7 @@ export class SlabTable<V> extends HashIndex {
    */
   valueTo(e: number, sink: BytesSink): boolean {
     if (this.vals[e] !== INLINE) return false;
-    this.slab.valueTo(this.refs[e]!, sink);
+    this.slab.valueTo(this.refAt(e), sink);
     return true;
   }
 
@@ -124,7 +138,7 @@ export class SlabTable<V> extends HashIndex {
    */
   setValue(e: number, v: V, inPlace = true): void {
     const held = this.vals[e];
-    const ref = this.refs[e]!;
+    const ref = this.refAt(e);
     if (typeof v === 'string' && v.length <= INLINE_MAX && this.packValues) {
       if (held === INLINE) {
         if (!inPlace || !this.slab.overwrite(ref, v)) this.replaceRecord(e, this.slab.rewrite(ref, v));
@@ -140,8 +154,8 @@ export class SlabTable<V> extends HashIndex {
 
   /** Points entry `e` at its new record `to` and releases the old one. */
   private replaceRecord(e: number, to: number): void {
-    const compact = this.slab.release(this.refs[e]!);
-    this.refs[e] = to;
+    const compact = this.slab.release(this.refAt(e));
+    this.ent[e * this.S + REF] = to;
     if (compact >= 0) this.slab.compact(compact, this.relocate);
   }
 
@@ -158,8 +172,8 @@ export class SlabTable<V> extends HashIndex {
     // The record first: it is the one step that can fail, and nothing has changed yet.
     const ref = this.slab.append(key);
     const e = this.size;
-    if (e === this.refs.length) this.growParallel(growCapacity(this.refs.length));
-    this.refs[e] = ref;
+    this.reserveEntry();
+    this.ent[e * this.S + REF] = ref;
     this.vals.push(undefined);
     this.capacity = arrayCapacity(this.capacity, e + 1);
     this.linkNew(h);
@@ -168,19 +182,14 @@ export class SlabTable<V> extends HashIndex {
     return e;
   }
 
-  /** Makes room for `cap` entries in the arrays parallel to the entries. */
-  protected growParallel(cap: number): void {
-    this.refs = grown(this.refs, cap);
-  }
-
   /** The key of entry `e`, as a new binary string. */
   keyAt(e: number): string {
-    return this.slab.key(this.refs[e]!);
+    return this.slab.key(this.refAt(e));
   }
 
   /** Whether entry `e` (< size) holds `key`. */
   keyIs(e: number, key: string): boolean {
-    return (e === this.lastEntry && this.isLast(key)) || this.slab.equals(this.refs[e]!, key);
+    return (e === this.lastEntry && this.isLast(key)) || this.slab.equals(this.refAt(e), key);
   }
 
   /**
@@ -195,14 +204,9 @@ export class SlabTable<V> extends HashIndex {
     return n === last.length && (n === 0 || key.charCodeAt(n - 1) === last.charCodeAt(n - 1)) && key === last;
   }
 
-  /** The hash of entry `e`'s key. */
-  hashAt(e: number): number {
-    return this.hashes[e]!;
-  }
-
   /** Bytes entry `e`'s key takes in the slab. */
   keyBytes(e: number): number {
-    return this.slab.sizeOf(this.refs[e]!);
+    return this.slab.sizeOf(this.refAt(e));
   }
 
   /**
@@ -214,13 +218,14 @@ export class SlabTable<V> extends HashIndex {
   prefetch(keys: readonly string[], count: number, entries: Int32Array): number {
     this.locate(keys, count, entries);
     let sink = 0;
-    const refs = this.refs;
+    const ent = this.ent;
+    const S = this.S;
     const slab = this.slab;
     const vals = this.vals;
     for (let i = 0; i < count; i++) {
       const e = entries[i]!;
       if (e < 0) continue;
-      sink += slab.touch(refs[e]!);
+      sink += slab.touch(ent[e * S + REF]! >>> 0);
       const v = vals[e];
       if (typeof v === 'string') sink += v.length;
     }
@@ -229,7 +234,7 @@ export class SlabTable<V> extends HashIndex {
 
   /** Removes entry `e` (its key and value). */
   override deleteAt(e: number): void {
-    const compact = this.slab.release(this.refs[e]!);
+    const compact = this.slab.release(this.refAt(e));
     this.lastKey = null;
     super.deleteAt(e);
     if (compact >= 0) this.slab.compact(compact, this.relocate);
@@ -237,18 +242,20 @@ export class SlabTable<V> extends HashIndex {
 
   /** Compaction moved a record: point its entry at the new place. */
   private readonly relocate = (from: number, to: number, h: number): void => {
+    const ent = this.ent;
+    const S = this.S;
     let i = this.buckets[h & this.mask]!;
     while (i !== 0) {
-      if (this.refs[i - 1] === from) {
-        this.refs[i - 1] = to;
+      const x = (i - 1) * S;
+      if (ent[x + REF]! >>> 0 === from) {
+        ent[x + REF] = to;
         return;
       }
-      i = this.next[i - 1]!;
+      i = ent[x + 1]!;
     }
   };
 
   protected moveEntry(from: number, to: number): void {
-    this.refs[to] = this.refs[from]!;
     this.vals[to] = this.vals[from]!;
   }
 
@@ -259,15 +266,15 @@ export class SlabTable<V> extends HashIndex {
   override clear(): void {
     super.clear();
     this.vals = [];
-    this.refs = new Uint32Array(INITIAL);
     this.slab = new KeySlab();
     this.capacity = 0;
     this.lastKey = null;
   }
 
-  /** The entries as they are now, unaffected by later changes (the copies are memcpy-fast). */
+  /** The entries as they are now, unaffected by later changes (the references are gathered, the values copied). */
   freezeEntries(): FrozenEntries<V> {
-    const refs = this.refs.slice(0, this.size);
+    const refs = new Uint32Array(this.size);
+    for (let e = 0; e < this.size; e++) refs[e] = this.refAt(e);
     const view: SlabView = this.slab.view();
     const vals = this.vals.slice(0, this.size);
     return {
@@ -279,11 +286,6 @@ export class SlabTable<V> extends HashIndex {
         return v === INLINE ? (view.value(refs[i]!) as V) : (v as V);
       },
     };
-  }
-
-  /** Bytes of the typed arrays parallel to the entries, for the memory accounting. */
-  get parallelBytes(): number {
-    return this.refs.byteLength;
   }
 }
 

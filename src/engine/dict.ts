@@ -120,22 +120,23 @@ export abstract class HashIndex {
    * when it is absent, or deeper than second in its chain (left to its lookup). The reads go one
    * step at a time across all the keys, so that their cache misses overlap instead of each
    * lookup paying its own one after another (in a hashed table of a million keys nearly every
-   * step misses). Subclasses then read each found entry's key the same way (prefetch). A hint
-   * for the lookups that follow: it changes nothing.
+   * step misses). Subclasses then read each found entry's key the same way (prefetch). The keys'
+   * hashes are left in `hs`. A hint for the lookups that follow: it changes nothing.
    */
-  protected locate(keys: readonly string[], count: number, entries: Int32Array): void {
+  protected locate(
+    keys: readonly string[],
+    count: number,
+    entries: Int32Array,
+    hs: Int32Array = prefetchHashes,
+  ): void {
+    for (let i = 0; i < count; i++) hs[i] = hashString(keys[i]!);
     if (this.buckets === NONE) {
       entries.fill(-1, 0, count);
       return;
     }
-    const hs = prefetchHashes;
     const buckets = this.buckets;
     const mask = this.mask;
-    for (let i = 0; i < count; i++) {
-      const h = hashString(keys[i]!);
-      hs[i] = h;
-      entries[i] = buckets[h & mask]! - 1;
-    }
+    for (let i = 0; i < count; i++) entries[i] = buckets[hs[i]! & mask]! - 1;
     const ent = this.ent;
     const S = this.S;
     for (let i = 0; i < count; i++) {

@@ -13,7 +13,7 @@
  * (INCR reads then stores) and a pipeline on one key skip hashing and comparing.
  */
 
-import { HashIndex } from './dict.js';
+import { HashIndex, PREFETCH_MAX } from './dict.js';
 import { hashString } from './hash.js';
 import { type BytesSink, INLINE_MAX, KeySlab, type SlabView } from './keyslab.js';
 
@@ -25,6 +25,14 @@ export const REF = 2;
 
 /** Marks, in the values array, a string value kept in the key's slab record. */
 const INLINE = Symbol('inline');
+
+/** The keys a prefetch hashed, in order, and where the lookups that follow have got to. */
+interface PrefetchHint {
+  keys: string[];
+  hashes: Int32Array;
+  next: number;
+  count: number;
+}
 
 /** A table's entries at one moment (see SlabTable.freezeEntries). */
 export interface FrozenEntries<V> {
@@ -46,6 +54,8 @@ export class SlabTable<V> extends HashIndex {
   /** The last key found or added, and its entry; null after any deletion. */
   private lastKey: string | null = null;
   private lastEntry = -1;
+  /** The keys of the last prefetch and their hashes (made on the first prefetch). */
+  private hint: PrefetchHint | null = null;
 
   /** `stride`: int32s per entry (HashIndex), REF + 1 or more for a subclass's own fields. */
   constructor(stride = REF + 1) {
@@ -61,7 +71,22 @@ export class SlabTable<V> extends HashIndex {
   find(key: string): number {
     if (this.isLast(key)) return this.lastEntry;
     if (this.size === 0) return -1;
-    return this.chain(key, hashString(key));
+    return this.chain(key, this.hashOf(key));
+  }
+
+  /**
+   * The hash of `key`, taken from the last prefetch when `key` is the next key it hashed (the
+   * same string object: pipelined commands look their keys up in the order they were
+   * prefetched), so that a prefetched lookup hashes its key once, not twice. A key's hash
+   * depends on nothing but its bytes, so a hint cannot be stale; one out of order costs a
+   * compare.
+   */
+  private hashOf(key: string): number {
+    const hint = this.hint;
+    if (hint !== null && hint.next < hint.count && hint.keys[hint.next] === key) {
+      return hint.hashes[hint.next++]!;
+    }
+    return hashString(key);
   }
 
   /** `key`'s entry in the chain of hash `h` (remembered as the last found), or -1. */
@@ -166,7 +191,7 @@ export class SlabTable<V> extends HashIndex {
       this.startHashed(INITIAL);
       this.rebuild(INITIAL);
     }
-    const h = hashString(key);
+    const h = this.hashOf(key);
     const found = this.chain(key, h);
     if (found >= 0) return found;
     // The record first: it is the one step that can fail, and nothing has changed yet.
@@ -216,7 +241,15 @@ export class SlabTable<V> extends HashIndex {
    * read, so that the reads are not optimised away.
    */
   prefetch(keys: readonly string[], count: number, entries: Int32Array): number {
-    this.locate(keys, count, entries);
+    let hint = this.hint;
+    if (hint === null) {
+      hint = { keys: [], hashes: new Int32Array(PREFETCH_MAX), next: 0, count: 0 };
+      this.hint = hint;
+    }
+    this.locate(keys, count, entries, hint.hashes);
+    for (let i = 0; i < count; i++) hint.keys[i] = keys[i]!;
+    hint.next = 0;
+    hint.count = count;
     let sink = 0;
     const ent = this.ent;
     const S = this.S;

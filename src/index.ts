@@ -318,6 +318,8 @@ export class MemoryStore {
     w.decoding = decoding;
     const cmd = this.cached(argv);
     if (cmd !== null) dispatchResolved(this.client, cmd, argv);
+    // Values the command changed in place are measured again (memory accounting).
+    this.instance.ks.settle();
     // The command's own clock snapshot: no extra clock read per library call.
     this.client.lastInteraction = this.instance.ks.accessNow;
     // The AOF's reply gate, unable to wait: with appendfsync always the write is on disk before

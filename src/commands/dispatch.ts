@@ -364,8 +364,6 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
     }
   }
   inst.currentClient = previous;
-  // Values the command changed in place are measured again (memory accounting).
-  inst.ks.settle();
   // A write that changed the dataset is propagated (as rewritten by its handler, if it was).
   if (inst.propagation.active && inst.dirty !== dirty && !c.noPropagate) {
     inst.propagation.add(c.dbIndex, c.propagateAs ?? argv);

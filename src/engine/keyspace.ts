@@ -68,8 +68,9 @@ export class Keyspace {
   lfuLogFactor = 10;
   lfuDecayTime = 1;
   /**
-   * Keys whose value object was handed out for writing or stored during the current command:
-   * db, key and entry, measured again by settle() once the command is done with them.
+   * Keys whose value object was handed out for writing or stored since the last settle(): db,
+   * key and entry, measured again by settle() (after a connection's batch of commands, after a
+   * library call, and before anything reads the totals).
    */
   private readonly resizedDbs: number[] = [];
   private readonly resizedKeys: string[] = [];
@@ -161,7 +162,8 @@ export class Keyspace {
 
   /**
    * Measures again the values changed in place since the last call, so the keyspace's memory
-   * totals (KeyTable.bytes) are current. Called after every command and before the totals are read.
+   * totals (KeyTable.bytes) are current. Called after each batch of commands of a connection,
+   * after each library call, and by whatever reads the totals (keyspaceBytes, MEMORY USAGE).
    */
   settle(): void {
     const n = this.resizedCount;

@@ -49,6 +49,8 @@ function memoryUsage(c: Client, argv: string[]): void {
       j++;
     } else throw syntaxError();
   }
+  // Values changed in place by the commands before this one are measured first.
+  c.inst.ks.settle();
   // dictFind, as Redis: no expiry, no access-time update.
   const d = c.db.dict;
   const e = d.find(argv[2]!);

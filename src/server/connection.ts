@@ -216,6 +216,9 @@ export class ClientConnection implements Connection {
     } finally {
       client.chained = false;
       client.lap = -1;
+      // Values the commands changed in place are measured again once per read, not per command
+      // (a pipeline of pushes to one list: once); whatever reads the totals settles first.
+      this.inst.ks.settle();
     }
   }
 

@@ -288,8 +288,7 @@ export class ClientConnection implements Connection {
       if (argv === null) break;
       if (argv.length === 0) continue;
       this.batch[n++] = argv;
-      const name = argv[0]!;
-      if (name.length === 5 && name.toLowerCase() === 'reset') break;
+      if (isReset(argv[0]!)) break;
     }
     this.batchLen = n;
     if (n === 0) {
@@ -384,6 +383,21 @@ export class ClientConnection implements Connection {
     // A peer that never closes its side must not hold the server's close() forever.
     setTimeout(() => this.socket.destroy(), 500).unref();
   }
+}
+
+/**
+ * Whether a command name is RESET in any case, without the string toLowerCase() would make
+ * for every command of every batch (RPUSH and LPUSH have RESET's length).
+ */
+function isReset(name: string): boolean {
+  return (
+    name.length === 5 &&
+    (name.charCodeAt(0) | 0x20) === 0x72 &&
+    (name.charCodeAt(1) | 0x20) === 0x65 &&
+    (name.charCodeAt(2) | 0x20) === 0x73 &&
+    (name.charCodeAt(3) | 0x20) === 0x65 &&
+    (name.charCodeAt(4) | 0x20) === 0x74
+  );
 }
 
 /**

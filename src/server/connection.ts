@@ -86,6 +86,10 @@ export class ClientConnection implements Connection {
       socket.resume();
     }
     socket.on('drain', () => this.onDrain());
+    // The peer's EOF can arrive in the same turn of the event loop as its last commands, before
+    // their replies are written (scheduleFlush); Node ends our side right after 'end' and
+    // refuses writes from then on, so they are written now.
+    socket.on('end', () => this.flushPending());
     socket.on('error', (err) => this.log.verbose(`Client ${this.addr} error: ${err.message}`));
     socket.on('close', () => this.cleanup());
   }

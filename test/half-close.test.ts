@@ -7,33 +7,11 @@
  */
 
 import assert from 'node:assert/strict';
-import { Socket } from 'node:net';
 import { describe, it } from 'node:test';
+import { exchange } from './fuzz/run.js';
 import { showRaw } from './helpers/raw-client.js';
 import { encodeCommand } from './helpers/resp.js';
 import { sideBySide } from './helpers/side-by-side.js';
-
-/** Sends `bytes`, half-closes at once, and returns everything read until the server closes. */
-function sendAndClose(port: number, bytes: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const sock = new Socket();
-    const got: Buffer[] = [];
-    const timer = setTimeout(() => {
-      sock.destroy();
-      reject(new Error('the server did not close the connection within 5 s of EOF'));
-    }, 5000);
-    sock.on('data', (d: Buffer) => got.push(d));
-    sock.on('error', () => {});
-    sock.on('close', () => {
-      clearTimeout(timer);
-      resolve(Buffer.concat(got));
-    });
-    sock.connect(port, '127.0.0.1', () => {
-      sock.write(bytes);
-      sock.end();
-    });
-  });
-}
 
 /** SET/GET pairs on keys named after `tag`, padded with a final ECHO to exactly `size` bytes. */
 function pipelineOf(size: number, tag: string): Buffer {
@@ -70,8 +48,8 @@ describe('replies to commands sent with the EOF', () => {
     it(name, async () => {
       const bytes = make();
       const [mine, theirs] = await Promise.all([
-        sendAndClose(s.mnemo.port, bytes),
-        sendAndClose(s.redis.port, bytes),
+        exchange(s.mnemo.port, [bytes]),
+        exchange(s.redis.port, [bytes]),
       ]);
       assert.ok(theirs.length > 0, 'redis-server answered');
       assert.equal(mine.length, theirs.length, `mnemo ${showRaw(mine, 200)}\nredis ${showRaw(theirs, 200)}`);

@@ -257,7 +257,7 @@ export class CommandRunner {
 }
 
 /** Sends raw bytes on a fresh connection, half-closes, and returns everything until close. */
-function exchange(port: number, chunks: readonly Buffer[], timeoutMs = 3000): Promise<Buffer> {
+export function exchange(port: number, chunks: readonly Buffer[], timeoutMs = 3000): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const sock = new Socket();
     const got: Buffer[] = [];

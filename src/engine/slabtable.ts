@@ -8,8 +8,8 @@
  * once it is a hashtable (values/hash.ts) and the members of a set past 128 (values/set.ts).
  *
  * An entry's slab reference sits beside its hash and chain link (HashIndex.ent), so a lookup
- * reads one cache line for all three. Lookups take JS strings (the parser's arguments) and compare them with the record's bytes.
- * The last key found and its entry are remembered, so the second lookup of a key by one command
+ * reads one cache line for all three. Lookups take JS strings (the parser's arguments) and
+ * compare them with the record's bytes. The last key found and its entry are remembered, so the second lookup of a key by one command
  * (INCR reads then stores) and a pipeline on one key skip hashing and comparing.
  */
 

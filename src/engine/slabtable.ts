@@ -9,8 +9,10 @@
  *
  * An entry's slab reference sits beside its hash and chain link (HashIndex.ent), so a lookup
  * reads one cache line for all three. Lookups take JS strings (the parser's arguments) and
- * compare them with the record's bytes. The last key found and its entry are remembered, so the second lookup of a key by one command
- * (INCR reads then stores) and a pipeline on one key skip hashing and comparing.
+ * compare them with the record's bytes. The last key found and its entry are remembered, so
+ * the second lookup of a key by one command (INCR reads then stores) and a pipeline on one key
+ * skip hashing and comparing; a prefetch's hashes are kept for the lookups that follow it
+ * (hashOf).
  */
 
 import { HashIndex, PREFETCH_MAX } from './dict.js';

@@ -162,6 +162,30 @@ describe('ListValue edits (LINSERT, LREM, LTRIM paths) against an array model', 
     }
   });
 
+  it('packs chunks of short elements with a few long ones among them, and of long ones', () => {
+    // Chunks of short elements are packed through a scratch buffer, others by a join: both
+    // must write every length prefix (one byte, or 0xf0 + 2 bytes past 239 bytes, or 0xf1 + 4
+    // bytes past 65,535) and every byte, at either end.
+    const element = (i: number): string =>
+      i % 97 === 0
+        ? String.fromCharCode(0xf0 + (i % 16)).repeat(240 + (i % 300))
+        : i % 1999 === 0
+          ? 'y'.repeat(70_000)
+          : String.fromCharCode(i % 256, (i * 7) % 256);
+    const model: string[] = [];
+    const back = new ListValue();
+    const front = new ListValue();
+    for (let i = 0; i < 6000; i++) {
+      back.pushBack(element(i));
+      front.pushFront(element(i));
+      model.push(element(i));
+    }
+    assert.ok(back.chunkCount >= 30 && front.chunkCount >= 30);
+    assert.deepEqual(back.toArray(), model);
+    assert.deepEqual(front.toArray(), [...model].reverse());
+    for (let i = 0; i < 6000; i += 7) assert.equal(back.at(i), model[i]);
+  });
+
   it('packs the middle of a long list and unpacks it as the ends are consumed', () => {
     const list = new ListValue();
     for (let i = 0; i < 5000; i++) list.pushBack(`element:${i}`);

@@ -71,6 +71,11 @@ export type ClientClass = 'normal' | 'replica' | 'pubsub';
  * block (without the leading and trailing newline redis-server prints around it), or for `plain`
  * errors (an unreadable file) just the reason.
  */
+/** A numeric parameter's current value (Config.live). */
+export interface LiveNumber {
+  readonly num: number;
+}
+
 export class ConfigLoadError extends Error {
   override readonly name = 'ConfigLoadError';
   readonly reason: string;
@@ -921,6 +926,16 @@ export class Config {
     const e = this.entries.get(name) ?? this.lookup(name);
     if (!e || Number.isNaN(e.slot.num)) throw new Error(`configuration parameter '${name}' is not numeric`);
     return e.slot.num;
+  }
+
+  /**
+   * A numeric parameter as a live view: its `num` follows CONFIG SET. For values read on every
+   * command, where a lookup by name per call shows in profiles.
+   */
+  live(name: string): LiveNumber {
+    const slot = this.slot(name);
+    if (Number.isNaN(slot.num)) throw new Error(`configuration parameter '${name}' is not numeric`);
+    return slot;
   }
 
   /** The value as CONFIG GET prints it. */

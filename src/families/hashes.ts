@@ -56,11 +56,11 @@ function hashForWrite(c: Client, key: string): HashValue {
 }
 
 function maxEntries(c: Client): number {
-  return c.inst.config.number('hash-max-listpack-entries');
+  return c.inst.thresholds.hashEntries.num;
 }
 
 function maxValue(c: Client): number {
-  return c.inst.config.number('hash-max-listpack-value');
+  return c.inst.thresholds.hashValue.num;
 }
 
 /** HSET and HMSET: the same command with a different reply. */

@@ -26,7 +26,7 @@ function saddCommand(c: Client, argv: string[]): void {
     set = SetValue.forFirstMember(argv[2]!);
     c.db.add(key, set);
   }
-  const max = c.inst.config.number('set-max-intset-entries');
+  const max = c.inst.thresholds.setIntsetEntries.num;
   let added = 0;
   for (let j = 2; j < argv.length; j++) if (set.add(argv[j]!, max)) added++;
   if (added > 0) touched(c, key, NOTIFY.SET, 'sadd', added);
@@ -87,7 +87,7 @@ function scardCommand(c: Client, argv: string[]): void {
 }
 
 function maxIntset(c: Client): number {
-  return c.inst.config.number('set-max-intset-entries');
+  return c.inst.thresholds.setIntsetEntries.num;
 }
 
 function smoveCommand(c: Client, argv: string[]): void {

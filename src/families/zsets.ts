@@ -43,8 +43,8 @@ export function writableZSet(c: Client, key: string): ZSetValue | undefined {
 
 function listpackLimits(c: Client): { entries: number; value: number } {
   return {
-    entries: c.inst.config.number('zset-max-listpack-entries'),
-    value: c.inst.config.number('zset-max-listpack-value'),
+    entries: c.inst.thresholds.zsetEntries.num,
+    value: c.inst.thresholds.zsetValue.num,
   };
 }
 

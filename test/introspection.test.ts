@@ -248,6 +248,30 @@ describe('MEMORY', () => {
     assert.ok(num(m[off + keys.indexOf('list1000')]) > num(m[off + keys.indexOf('list10')]));
   });
 
+  it('a value grown by a pipelined command is measured before SWAPDB moves it', async () => {
+    // Values changed in place are measured again once per batch of commands (Keyspace.settle),
+    // found by db index and key: SWAPDB in the same batch must measure them first, or the list
+    // below would keep the size it had when it was created empty.
+    const elements = Array.from({ length: 500 }, (_, i) => `${i}:${'e'.repeat(100)}`);
+    const replies = await sendCommands(mnemo.port, [
+      ['FLUSHALL'],
+      ['RPUSH', 'grown', ...elements],
+      ['SWAPDB', '0', '1'],
+      ['SELECT', '1'],
+      ['MEMORY', 'USAGE', 'grown'],
+      ['RPUSH', 'control', ...elements],
+      ['MEMORY', 'USAGE', 'control'],
+      ['FLUSHALL'],
+    ]);
+    const bytes = (v: RespValue | undefined): bigint => {
+      assert.equal(v?.type, 'int', showResp(v ?? { type: 'null' }));
+      return (v as { value: bigint }).value;
+    };
+    const swapped = bytes(replies[4]);
+    assert.ok(swapped > 500n * 100n, `MEMORY USAGE ${swapped}`);
+    assert.equal(swapped, bytes(replies[6]));
+  });
+
   it('MEMORY STATS has Redis’s fields in Redis’s order and consistent figures', async () => {
     const { r, m } = await both(
       [

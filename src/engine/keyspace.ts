@@ -188,6 +188,8 @@ export class Keyspace {
   }
 
   swap(a: number, b: number): void {
+    // Values changed in place are measured where they are now: settle() finds them by db index.
+    this.settle();
     if (this.snapshot !== null) {
       this.snapshot.drainDb(a);
       this.snapshot.drainDb(b);

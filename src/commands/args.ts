@@ -105,9 +105,20 @@ export function doubleArg(s: string, error: string = E.NOT_FLOAT): number {
   return v;
 }
 
-/** Case-insensitive comparison with a lowercase option word, without allocating when it matches. */
+/**
+ * Case-insensitive comparison with a lowercase ASCII word (an option, a command name), as
+ * Redis's strcasecmp: char by char, with no lowercased copy of `arg` made.
+ */
 export function isWord(arg: string, lower: string): boolean {
-  return arg.length === lower.length && (arg === lower || arg.toLowerCase() === lower);
+  const n = lower.length;
+  if (arg.length !== n) return false;
+  for (let i = 0; i < n; i++) {
+    const c = arg.charCodeAt(i);
+    const l = lower.charCodeAt(i);
+    // An upper-case letter is its lower-case one minus 32.
+    if (c !== l && (c !== l - 32 || l < 97 || l > 122)) return false;
+  }
+  return true;
 }
 
 export function syntaxError(): ReplyError {

@@ -30,7 +30,7 @@ const NONE = new Int32Array(0);
 export const PREFETCH_MAX = 32;
 const prefetchHashes = new Int32Array(PREFETCH_MAX);
 /** Offset of an entry's chain link in HashIndex.ent (its hash is at 0). */
-const NEXT = 1;
+export const NEXT = 1;
 
 /** A table whose lookups of pipelined members can be prefetched (Database.memberTable). */
 export interface MemberTable {

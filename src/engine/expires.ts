@@ -11,7 +11,7 @@
  * random draws) goes through HashIndex as for any table; keyAt names the key of an entry.
  */
 
-import { grown, HashIndex, PREFETCH_MAX } from './dict.js';
+import { grown, HashIndex, NEXT, PREFETCH_MAX } from './dict.js';
 import { hashString } from './hash.js';
 
 /** Entries a new or emptied table makes room for (as KeyTable). */
@@ -45,7 +45,7 @@ export class ExpireTable extends HashIndex {
     while (i !== 0) {
       const x = (i - 1) * S;
       if (ent[x + KEY] === e) return i - 1;
-      i = ent[x + 1]!;
+      i = ent[x + NEXT]!;
     }
     return -1;
   }
@@ -90,7 +90,7 @@ export class ExpireTable extends HashIndex {
     while (i !== 0) {
       const x = i - 1;
       if (this.hashAt(x) === h && this.keys.keyIs(this.keyEntry(x), key)) return this.times[x];
-      i = this.ent[x * this.S + 1]!;
+      i = this.ent[x * this.S + NEXT]!;
     }
     return undefined;
   }

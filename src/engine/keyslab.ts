@@ -1,15 +1,15 @@
 /**
  * KeySlab: the bytes of the keyspace's keys, and of their short string values, packed off the
- * JS heap. A key table holding JS
- * strings pays V8's 16-byte string header, 8-byte rounding and an 8-byte array slot for every
- * key, and keeps one more long-lived heap object per key for every major GC to mark. Here a key
- * is a record in a segment of up to 64 KB (a Buffer, outside the heap; a small table's segments
- * are smaller): a one-byte header (five for keys
- * of 32 bytes or more) and the key's bytes, then, for a string value of up to INLINE_MAX bytes,
- * its length byte and bytes; 4-byte aligned, named by a 32-bit reference that the key table
- * keeps in a typed array. A value stored here is not a JS string either: SET of a small value
- * leaves nothing for the young-generation GC to copy and promote. This is the approach Garnet took on .NET (keys and values
- * in a log outside the managed heap); Redis itself keeps each key in its own sds allocation.
+ * JS heap. A key table holding JS strings pays V8's 16-byte string header, 8-byte rounding and
+ * an 8-byte array slot for every key, and keeps one more long-lived heap object per key for
+ * every major GC to mark. Here a key is a record in a segment of up to 64 KB (a Buffer, outside
+ * the heap; a small table's segments are smaller): a one-byte header (five for keys of 32 bytes
+ * or more) and the key's bytes, then, for a string value of up to INLINE_MAX bytes, its length
+ * byte and bytes; 4-byte aligned, named by a 32-bit reference that the key table keeps in its
+ * entries. A value stored here is not a JS string either: SET of a small value leaves nothing
+ * for the young-generation GC to copy and promote. This is the approach Garnet took on .NET
+ * (keys and values in a log outside the managed heap); Redis itself keeps each key in its own
+ * sds allocation.
  *
  * A reference is segment << 14 | (offset / 4): up to 262,144 segments of 64 KB (16 GB of key
  * records). A record over BIG bytes gets a segment of its own, so no segment wastes more than

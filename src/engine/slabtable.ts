@@ -15,7 +15,7 @@
  * (hashOf).
  */
 
-import { HashIndex, PREFETCH_MAX } from './dict.js';
+import { HashIndex, NEXT, PREFETCH_MAX } from './dict.js';
 import { hashString } from './hash.js';
 import { type BytesSink, INLINE_MAX, KeySlab, type SlabView } from './keyslab.js';
 
@@ -103,7 +103,7 @@ export class SlabTable<V> extends HashIndex {
         this.lastEntry = i - 1;
         return i - 1;
       }
-      i = ent[x + 1]!;
+      i = ent[x + NEXT]!;
     }
     return -1;
   }
@@ -286,7 +286,7 @@ export class SlabTable<V> extends HashIndex {
         ent[x + REF] = to;
         return;
       }
-      i = ent[x + 1]!;
+      i = ent[x + NEXT]!;
     }
   };
 

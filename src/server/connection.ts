@@ -10,6 +10,7 @@
  */
 
 import { Socket, type SocketConstructorOpts } from 'node:net';
+import { isWord } from '../commands/args.js';
 import { Client, type Connection } from '../commands/client.js';
 import { dispatch, prefetchPipeline } from '../commands/dispatch.js';
 import type { Instance } from '../commands/instance.js';
@@ -255,10 +256,10 @@ export class ClientConnection implements Connection {
   /**
    * Parses up to BATCH commands ahead of running them, so that their keys are looked up together
    * first (prefetchPipeline: the cache misses of a pipeline overlap). Returns false, with the
-   * replies queued for writing, when nothing is left to run; a protocol error met after some commands waits until
-   * they ran, then is answered as before. A client that must still authenticate is parsed one
-   * command at a time (its request limits change once AUTH succeeds), and a batch ends after a
-   * RESET, which may undo the authentication.
+   * replies queued for writing, when nothing is left to run; a protocol error met after some
+   * commands waits until they ran, then is answered as before. A client that must still
+   * authenticate is parsed one command at a time (its request limits change once AUTH
+   * succeeds), and a batch ends after a RESET, which may undo the authentication.
    */
   private fillBatch(): boolean {
     const client = this.client;
@@ -292,7 +293,7 @@ export class ClientConnection implements Connection {
       if (argv === null) break;
       if (argv.length === 0) continue;
       this.batch[n++] = argv;
-      if (isReset(argv[0]!)) break;
+      if (isWord(argv[0]!, 'reset')) break;
     }
     this.batchLen = n;
     if (n === 0) {
@@ -387,21 +388,6 @@ export class ClientConnection implements Connection {
     // A peer that never closes its side must not hold the server's close() forever.
     setTimeout(() => this.socket.destroy(), 500).unref();
   }
-}
-
-/**
- * Whether a command name is RESET in any case, without the string toLowerCase() would make
- * for every command of every batch (RPUSH and LPUSH have RESET's length).
- */
-function isReset(name: string): boolean {
-  return (
-    name.length === 5 &&
-    (name.charCodeAt(0) | 0x20) === 0x72 &&
-    (name.charCodeAt(1) | 0x20) === 0x65 &&
-    (name.charCodeAt(2) | 0x20) === 0x73 &&
-    (name.charCodeAt(3) | 0x20) === 0x65 &&
-    (name.charCodeAt(4) | 0x20) === 0x74
-  );
 }
 
 /**

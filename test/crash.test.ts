@@ -3,9 +3,10 @@
  * writes over several pipelined connections (INCR counters, RPUSH of known values, MULTI/EXEC
  * blocks that must be all-or-nothing), the server is killed with SIGKILL at a random moment,
  * restarted on the same directory, and every acknowledged write must be there, nothing never
- * sent may be, and no transaction may be half applied. With appendfsync always and everysec
- * (a process crash loses nothing acknowledged in either: the AOF is written before replies go
- * out), and RDB only: a kill in the middle of BGSAVE leaves the previous snapshot intact.
+ * sent may be, and no transaction may be half applied. With appendfsync always (the AOF is
+ * written and fsynced before replies go out) and everysec (written before replies, except while
+ * a slow fsync postpones the write, as in Redis: see crashRounds), and RDB only: a kill in the
+ * middle of BGSAVE leaves the previous snapshot intact.
  */
 
 import assert from 'node:assert/strict';
@@ -164,6 +165,11 @@ async function drive(
   return { workers, done: Promise.all(loops).then(() => undefined) };
 }
 
+/** A counter read back: 0 when the key is missing. */
+function count(v: RespValue | undefined): number {
+  return v?.type === 'null' ? 0 : Number(text(v));
+}
+
 /** After a restart: every acknowledged write present, nothing beyond what was sent, no half transaction. */
 async function verify(port: number, workers: Worker[]): Promise<{ lost: number; extra: number }> {
   const c = await Conn.open(port);
@@ -171,11 +177,11 @@ async function verify(port: number, workers: Worker[]): Promise<{ lost: number; 
   let extra = 0;
   try {
     for (const w of workers) {
-      const cnt = Number(text(await c.send(['GET', `cnt:${w.id}`])) || 0);
+      const cnt = count(await c.send(['GET', `cnt:${w.id}`]));
       const list = text(await c.send(['LRANGE', `list:${w.id}`, '0', '-1']));
       const items = list === '[]' ? [] : list.slice(1, -1).split(',').map(Number);
-      const txa = Number(text(await c.send(['GET', `txa:${w.id}`])) || 0);
-      const txb = Number(text(await c.send(['GET', `txb:${w.id}`])) || 0);
+      const txa = count(await c.send(['GET', `txa:${w.id}`]));
+      const txb = count(await c.send(['GET', `txb:${w.id}`]));
       const ctx = `worker ${w.id}: ${JSON.stringify(w)} cnt=${cnt} list=${items.length} txa=${txa} txb=${txb}`;
       // Nothing half-applied: both counters of a transaction move together, with its SET.
       assert.equal(txa, txb, ctx);
@@ -201,10 +207,18 @@ async function verify(port: number, workers: Worker[]): Promise<{ lost: number; 
   return { lost, extra: Math.max(0, extra) };
 }
 
-async function crashRounds(fsync: string, rounds: number): Promise<void> {
+/**
+ * `lossAllowed`: with appendfsync everysec, Redis (and mnemo, as it) sends replies without
+ * writing the AOF buffer while a background fsync is still running, for up to 2 seconds
+ * (flushAppendOnlyFile's postponed write): a kill then loses those acknowledged writes. On a
+ * busy disk that happens; what must still hold is that nothing is half applied, out of order
+ * or more than was sent.
+ */
+async function crashRounds(fsync: string, rounds: number, lossAllowed = false): Promise<void> {
   const dir = tempDir();
   const args = ['--dir', dir, '--appendonly', 'yes', '--appendfsync', fsync];
   let total = 0;
+  let recovered = 0;
   for (let round = 0; round < rounds; round++) {
     // Each round starts from the previous round's files: keys get fresh names per round.
     const m = await start(args);
@@ -219,10 +233,14 @@ async function crashRounds(fsync: string, rounds: number): Promise<void> {
     total += acked;
     const m2 = await start(args);
     const { lost } = await verify(m2.port, workers);
-    assert.equal(lost, 0, `round ${round}: ${lost} acknowledged writes lost out of ${acked}`);
+    if (!lossAllowed)
+      assert.equal(lost, 0, `round ${round}: ${lost} acknowledged writes lost out of ${acked}`);
+    recovered += acked - lost;
     await m2.stop('SIGKILL');
   }
   assert.ok(total > 100, `only ${total} writes acknowledged over ${rounds} rounds`);
+  // Postponed writes are the exception, not the rule: most acknowledged writes come back.
+  assert.ok(recovered * 2 > total, `only ${recovered} of ${total} acknowledged writes recovered`);
 }
 
 describe('kill -9 with the append-only file', () => {
@@ -230,8 +248,8 @@ describe('kill -9 with the append-only file', () => {
     await crashRounds('always', 8);
   });
 
-  it('appendfsync everysec: a process crash loses nothing acknowledged either', async () => {
-    await crashRounds('everysec', 3);
+  it('appendfsync everysec: a process crash leaves no half transaction, gap or extra write', async () => {
+    await crashRounds('everysec', 3, true);
   });
 });
 

@@ -914,7 +914,9 @@ describe('families vs a real redis-server (RESP3 values)', () => {
       ['nosuch', 'a'.repeat(100), 'b'.repeat(100)],
       ['x'.repeat(200)],
       ['GETT', 'k'],
-      ['GET\0', 'k'],
+      // Not 'GET\0': Redis compares command names with strcasecmp, which stops at the NUL, so
+      // whether it runs GET depends on where its randomly seeded hash puts the name (about one
+      // run in three here). A NUL that cannot end in a command name is answered the same way.
       ['NO\0SUCH', 'a\0b', 'c\r\nd'],
       ['OBJECT', 'FO\0O', 'k'],
       ['OBJECT', 'a\r\nb'],

@@ -20,6 +20,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
+import { YOUNG_GENERATION } from '../commands/eviction.js';
 import { ConfigLoadError, MNEMO_VERSION } from '../config/config.js';
 import { loadConfig } from '../config/load.js';
 import { REDIS_VERSION } from '../families/connection.js';
@@ -54,13 +55,15 @@ function heapSizeGiven(): boolean {
 }
 
 /**
- * The worker's young generation: V8 sizes it as three semi-spaces, so 12 MB is a 4 MB
- * semi-space where V8 would let it grow to 16 MB. A scavenge's pause follows the values
- * written since the last one (each SET's value survives and is promoted): with 10M keys under
- * a GET/SET load the longest scavenge went from 16 ms to 6 ms, the median from 5.2 to 1.8 ms,
- * for about the same server CPU (docs/benchmarks.md, optimisation log).
+ * The worker's young generation: V8's own size for a large heap (three 16 MB semi-spaces), set
+ * explicitly so that it matches what the heap guard reserves for it. It was 12 MB while stored
+ * values were strings on the heap (each SET's value survived its scavenge, so a bigger young
+ * generation meant longer pauses); now that small values live in the key slab, a scavenge
+ * copies little and its cost is mostly fixed, so fewer of them is what counts: at pipeline 1
+ * (50 clients, SET and GET) 26 scavenges per 400k requests instead of 99, 13 ms of pauses in
+ * all instead of 39, for 24 MB more RSS (docs/benchmarks.md, optimisation log).
  */
-const YOUNG_GENERATION_MB = 12;
+const YOUNG_GENERATION_MB = YOUNG_GENERATION / MB;
 
 /** Runs this same script in a worker with a heap of `bytes`; the process ends with the worker. */
 function runInWorker(bytes: number): void {

@@ -20,9 +20,10 @@ export const OOM_ERROR = "OOM command not allowed when used memory > 'maxmemory'
 export const HEAP_GUARD = 0.8;
 /**
  * What heap_size_limit reserves for the young generation (3 x the 16 MB semi-space of 64-bit
- * V8): the old generation, where the data lives, can only use the rest.
+ * V8; mnemo-server's worker is given exactly this): the old generation, where the data lives,
+ * can only use the rest.
  */
-const YOUNG_GENERATION = 48 * 1024 * 1024;
+export const YOUNG_GENERATION = 48 * 1024 * 1024;
 
 export const EVICT_OK = 0;
 /** Over the limit, still evicting on the timer: commands go on. */

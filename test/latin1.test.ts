@@ -21,12 +21,14 @@ describe('latin1String', () => {
     }
   });
 
-  it('covers every byte value in each position of a 16-byte string', () => {
-    const buf = Buffer.alloc(16);
-    for (let v = 0; v < 256; v++) {
-      for (let i = 0; i < 16; i++) buf[i] = (v + i * 17) & 0xff;
-      const s = latin1String(buf, 0, 16);
-      for (let i = 0; i < 16; i++) assert.equal(s.charCodeAt(i), buf[i]);
+  it('covers every byte value in each position of 16- and 24-byte strings', () => {
+    for (const n of [16, 24]) {
+      const buf = Buffer.alloc(n);
+      for (let v = 0; v < 256; v++) {
+        for (let i = 0; i < n; i++) buf[i] = (v + i * 17) & 0xff;
+        const s = latin1String(buf, 0, n);
+        for (let i = 0; i < n; i++) assert.equal(s.charCodeAt(i), buf[i]);
+      }
     }
   });
 });

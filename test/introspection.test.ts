@@ -331,3 +331,121 @@ describe('LATENCY monitor', () => {
     assert.equal(arr(after1).length, 0);
   });
 });
+
+describe('LATENCY HISTOGRAM and INFO latencystats', () => {
+  /** A LATENCY HISTOGRAM reply (RESP3) as [name, calls] pairs, each distribution checked. */
+  function histograms(v: RespValue | undefined): Array<[string, number]> {
+    assert.ok(v !== undefined && v.type === 'map', `expected a map, got ${v?.type}`);
+    return v.value.map(([name, body]) => {
+      assert.ok(body.type === 'map', `expected a map, got ${body.type}`);
+      const fields = new Map(body.value.map(([k, x]) => [text(k), x]));
+      assert.deepEqual([...fields.keys()], ['calls', 'histogram_usec']);
+      const calls = num(fields.get('calls'));
+      const cdf = fields.get('histogram_usec');
+      assert.ok(cdf !== undefined && cdf.type === 'map');
+      const points = cdf.value.map(([k, x]) => [num(k), num(x)] as const);
+      assert.ok(points.length > 0);
+      for (let i = 1; i < points.length; i++) {
+        assert.ok(
+          points[i]![0] > points[i - 1]![0] && points[i]![1] > points[i - 1]![1],
+          `${text(name)} grows`,
+        );
+      }
+      assert.equal(points[points.length - 1]![1], calls, `${text(name)} ends at its calls`);
+      return [text(name), calls];
+    });
+  }
+
+  const sorted = (pairs: Array<[string, number]>) => [...pairs].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+
+  it('lists what ran since CONFIG RESETSTAT, by name or all, with calls and a distribution, as Redis', async () => {
+    const argvs = [
+      ['CONFIG', 'RESETSTAT'],
+      ['SET', 'lh:a', '1'],
+      ['GET', 'lh:a'],
+      ['GET', 'lh:a'],
+      ['CONFIG', 'GET', 'maxmemory'],
+      ['LATENCY', 'HISTOGRAM', 'set', 'GET', 'config', 'nosuch', 'get|x', 'set'],
+      ['LATENCY', 'HISTOGRAM'],
+      ['LATENCY', 'HISTOGRAM', 'nosuch'],
+    ];
+    const { r, m } = await both(argvs, 3);
+    for (const i of [5, 6, 7]) {
+      assert.deepEqual(sorted(histograms(m[i])), sorted(histograms(r[i])), argvs[i]!.join(' '));
+    }
+    assert.deepEqual(sorted(histograms(m[5])), [
+      ['config|get', 1],
+      ['config|resetstat', 1],
+      ['get', 2],
+      ['set', 1],
+      ['set', 1],
+    ]);
+    assert.equal(histograms(m[7]).length, 0);
+    // RESP2 flattens the maps the same way.
+    const flat = await both([['LATENCY', 'HISTOGRAM', 'nosuch', 'get']]);
+    assert.equal(arr(flat.m[0]).length, 2);
+    assert.equal(showResp(arr(arr(flat.m[0])[1])[0]!), showResp(arr(arr(flat.r[0])[1])[0]!));
+  });
+
+  it('INFO latencystats prints the configured percentiles, and nothing with latency-tracking no', async () => {
+    const argvs = [
+      ['CONFIG', 'RESETSTAT'],
+      ['SET', 'lh:b', '1'],
+      ['CONFIG', 'SET', 'latency-tracking-info-percentiles', '50 99.99 0'],
+      ['INFO', 'latencystats'],
+      ['CONFIG', 'SET', 'latency-tracking', 'no'],
+      ['GET', 'lh:b'],
+      ['INFO', 'latencystats'],
+      ['CONFIG', 'SET', 'latency-tracking', 'yes'],
+      ['CONFIG', 'SET', 'latency-tracking-info-percentiles', '50 99 99.9'],
+      ['LATENCY', 'HISTOGRAM', 'get', 'set'],
+    ];
+    const { r, m } = await both(argvs);
+    const shape = (v: RespValue | undefined) =>
+      text(v)
+        .split('\r\n')
+        .map((line) => line.replace(/=\d+\.\d{3}/g, '=#'))
+        .sort();
+    assert.deepEqual(shape(m[3]), shape(r[3]));
+    assert.ok(shape(m[3]).includes('latency_percentiles_usec_set:p50=#,p99.99=#,p0=#'), text(m[3]));
+    assert.equal(text(m[6]), text(r[6]));
+    assert.equal(text(m[6]), '# Latencystats\r\n');
+    // The GET run while tracking was off left no histogram.
+    assert.equal(showResp(arr(m[9]).at(0)!), showResp(arr(r[9]).at(0)!));
+    assert.equal(arr(m[9]).length, 2);
+    assert.ok(text(m[3]).startsWith('# Latencystats\r\n'));
+    const all = (await sendCommands(mnemo.port, [['INFO', 'everything']]))[0];
+    const titles = text(all)
+      .split('\r\n')
+      .filter((l) => l.startsWith('# '));
+    assert.deepEqual(titles.slice(-3), ['# Latencystats', '# Cluster', '# Keyspace']);
+  });
+
+  it('a blocking command is recorded once served, not when it times out', async () => {
+    const waiter = await RawClient.connect(mnemo.port);
+    const redisWaiter = await RawClient.connect(redis.port);
+    try {
+      for (const port of [mnemo.port, redis.port]) await sendCommands(port, [['CONFIG', 'RESETSTAT']]);
+      await Promise.all([
+        waiter.send([['BLPOP', 'lh:none', '0.05']]),
+        redisWaiter.send([['BLPOP', 'lh:none', '0.05']]),
+      ]);
+      const timedOut = await both([['LATENCY', 'HISTOGRAM', 'blpop']], 3);
+      assert.equal(histograms(timedOut.m[0]).length, 0);
+      assert.equal(histograms(timedOut.r[0]).length, 0);
+      const served = [
+        waiter.send([['BLPOP', 'lh:list', '5']]),
+        redisWaiter.send([['BLPOP', 'lh:list', '5']]),
+      ];
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await both([['RPUSH', 'lh:list', 'x']]);
+      await Promise.all(served);
+      const after1 = await both([['LATENCY', 'HISTOGRAM', 'blpop']], 3);
+      assert.deepEqual(histograms(after1.m[0]), [['blpop', 1]]);
+      assert.deepEqual(histograms(after1.r[0]), [['blpop', 1]]);
+    } finally {
+      await waiter.close();
+      await redisWaiter.close();
+    }
+  });
+});

@@ -8,6 +8,10 @@
  */
 
 import type { Client } from './client.js';
+import { recordLatency } from './latency-histogram.js';
+
+/** The global `performance` is a lazy getter in Node 20: held once. */
+const perf = performance;
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -131,12 +135,28 @@ export class BlockingRegistry {
         if (list === undefined) continue;
         for (const c of [...list]) {
           if (c.blocked === null) continue;
+          const start = c.timed ? perf.now() : 0;
           // Not served (the key holds another type than this waiter pops, or is empty now):
           // the next waiter may be of the other kind, as Redis skips by block type.
           if (!c.blocked.retry(key)) continue;
+          if (c.timed) served(c, (perf.now() - start) * 1000);
           this.release(c);
         }
       }
     }
   }
+}
+
+/**
+ * updateStatsOnUnblock: a blocking command served by a key becoming ready is timed as its first
+ * run plus the serving (not the wait), in INFO commandstats and in its latency histogram. A
+ * timeout or CLIENT UNBLOCK adds nothing. As in Redis 7.0, the first run is then in the usec
+ * total twice (call() counted it already).
+ */
+function served(c: Client, usec: number): void {
+  const cmd = c.lastCommand;
+  if (cmd === null) return;
+  const total = c.blockedUsec + usec;
+  cmd.stats.usec += total;
+  if (c.inst.latencyTracking.num !== 0) recordLatency(cmd.stats, total);
 }

@@ -71,6 +71,8 @@ export class Client implements Subscriber {
    */
   chained = false;
   lap = -1;
+  /** How long the command that blocked this client took on its first run, µs (Redis's c->duration). */
+  blockedUsec = 0;
   /** CLIENT REPLY OFF / SKIP state (Redis's CLIENT_REPLY_OFF, _SKIP_NEXT, _SKIP). */
   replyOff = false;
   replySkipNext = false;

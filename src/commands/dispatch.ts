@@ -10,6 +10,7 @@ import { Acl } from './acl.js';
 import type { Client } from './client.js';
 import { E, ReplyError } from './errors.js';
 import { EVICT_FAIL, OOM_ERROR } from './eviction.js';
+import { recordLatency } from './latency-histogram.js';
 import { feedMonitors } from './monitor.js';
 import { type Command, F } from './spec.js';
 
@@ -375,6 +376,9 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
     if (c.chained) c.lap = end;
     const usec = (end - start) * 1000;
     cmd.stats.usec += usec;
+    // A command that blocked is recorded once served, with both runs (see BlockingRegistry).
+    if (c.blocked !== null) c.blockedUsec = usec;
+    else if (inst.latencyTracking.num !== 0) recordLatency(cmd.stats, usec);
     // Slow log and latency monitor: one comparison while both are idle.
     if (usec >= inst.introspection.threshold) inst.introspection.record(c, cmd, argv, usec);
   }

@@ -119,6 +119,8 @@ export class Instance implements KeyspaceListener {
   readonly ks: Keyspace;
   readonly config: Config;
   readonly thresholds: Thresholds;
+  /** latency-tracking, live: whether timed commands feed their latency histograms. */
+  readonly latencyTracking: LiveNumber;
   readonly commands: CommandTable;
   /** Users, permissions and the ACL log. */
   readonly acl: Acl;
@@ -186,6 +188,7 @@ export class Instance implements KeyspaceListener {
       zsetValue: this.config.live('zset-max-listpack-value'),
       setIntsetEntries: this.config.live('set-max-intset-entries'),
     };
+    this.latencyTracking = this.config.live('latency-tracking');
     this.ks = new Keyspace(this.config.number('databases'), clock);
     this.memory = new MemoryAccounting(this.ks, options.memory ?? 'dataset');
     this.eviction = new Evictor(this);

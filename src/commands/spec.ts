@@ -5,6 +5,7 @@
  */
 
 import type { Client } from './client.js';
+import type { LatencyHistogram } from './latency-histogram.js';
 
 export type CommandFlag =
   | 'write'
@@ -182,8 +183,14 @@ function catRank(cat: string): number {
 export interface Command extends CommandSpec {
   bits: number;
   subs: Map<string, Command> | null;
-  /** Counters for INFO commandstats. */
-  stats: { calls: number; usec: number; rejected: number; failed: number };
+  /** Counters for INFO commandstats, and the latency histogram (made on the first timed call). */
+  stats: {
+    calls: number;
+    usec: number;
+    rejected: number;
+    failed: number;
+    histogram: LatencyHistogram | null;
+  };
   parent: Command | null;
   /** "get", or "config|get" for subcommands. */
   fullName: string;

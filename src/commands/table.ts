@@ -56,7 +56,7 @@ export class CommandTable {
       ...spec,
       bits: flagBits(spec.flags),
       subs: null,
-      stats: { calls: 0, usec: 0, rejected: 0, failed: 0 },
+      stats: { calls: 0, usec: 0, rejected: 0, failed: 0, histogram: null },
       parent,
       fullName: spec.name,
       memberArgs:
@@ -137,6 +137,7 @@ export class CommandTable {
       cmd.stats.usec = 0;
       cmd.stats.rejected = 0;
       cmd.stats.failed = 0;
+      cmd.stats.histogram = null;
     }
   }
 }

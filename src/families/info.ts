@@ -10,6 +10,7 @@ import type { Client } from '../commands/client.js';
 import { pauseStats } from '../commands/memory.js';
 import type { CommandSpec } from '../commands/spec.js';
 import { MNEMO_VERSION } from '../config/config.js';
+import { formatDouble6 } from '../config/parse.js';
 import { lruClock } from '../engine/db.js';
 import { keyspaceBytes } from '../engine/memsize.js';
 import { REDIS_VERSION } from './connection.js';
@@ -39,6 +40,7 @@ const ALL_SECTIONS = [
   'modules',
   'commandstats',
   'errorstats',
+  'latencystats',
   'cluster',
   'keyspace',
 ];
@@ -283,6 +285,26 @@ function errorstatsLines(c: Client): string[] {
   return [...c.inst.stats.errorCodes].map(([code, n]) => `errorstat_${code}:count=${n}`);
 }
 
+/**
+ * genRedisInfoStringLatencyStats: the configured percentiles of each command's latency
+ * histogram, in µs (nothing while latency-tracking is off).
+ */
+function latencystatsLines(c: Client): string[] {
+  const inst = c.inst;
+  if (inst.latencyTracking.num === 0) return [];
+  const percentiles = inst.config.latencyPercentiles();
+  const out: string[] = [];
+  for (const cmd of inst.commands.everything()) {
+    const h = cmd.stats.histogram;
+    if (h === null) continue;
+    const fields = percentiles.map(
+      (p) => `p${formatDouble6(p)}=${(h.valueAtPercentile(p) / 1000).toFixed(3)}`,
+    );
+    out.push(`latency_percentiles_usec_${cmd.fullName}:${fields.join(',')}`);
+  }
+  return out;
+}
+
 function keyspaceLines(c: Client): string[] {
   const out: string[] = [];
   for (const db of c.inst.ks.dbs) {
@@ -315,6 +337,8 @@ function sectionLines(c: Client, name: string): string[] | null {
       return commandstatsLines(c);
     case 'errorstats':
       return errorstatsLines(c);
+    case 'latencystats':
+      return latencystatsLines(c);
     case 'cluster':
       return ['cluster_enabled:0'];
     case 'keyspace':
@@ -335,6 +359,7 @@ const TITLES: Record<string, string> = {
   modules: 'Modules',
   commandstats: 'Commandstats',
   errorstats: 'Errorstats',
+  latencystats: 'Latencystats',
   cluster: 'Cluster',
   keyspace: 'Keyspace',
 };

@@ -1,17 +1,19 @@
 /**
  * Server introspection as Redis 7.0 answers it: MEMORY (USAGE, STATS, DOCTOR, MALLOC-STATS,
- * PURGE, HELP), SLOWLOG, LATENCY (all but HISTOGRAM), ROLE, WAIT and LOLWUT. The slow log and
- * latency monitor they read live in commands/slowlog.ts. Numbers come from mnemo's own accounting (commands/memory.ts, engine/memsize.ts);
- * subsystems mnemo does not have (replication, Lua, functions, an allocator of its own) report
- * the values Redis reports when they are idle.
+ * PURGE, HELP), SLOWLOG, LATENCY, ROLE, WAIT and LOLWUT. The slow log and latency monitor they
+ * read live in commands/slowlog.ts, the per-command latency histograms in
+ * commands/latency-histogram.ts. Numbers come from mnemo's own accounting (commands/memory.ts,
+ * engine/memsize.ts); subsystems mnemo does not have (replication, Lua, functions, an allocator
+ * of its own) report the values Redis reports when they are idle.
  */
 
 import { intArg, isWord, syntaxError } from '../commands/args.js';
 import type { Client } from '../commands/client.js';
 import { ReplyError } from '../commands/errors.js';
-import type { CommandSpec } from '../commands/spec.js';
+import type { Command, CommandSpec } from '../commands/spec.js';
 import { heldBytes } from '../engine/db.js';
 import { databaseTableBytes, expiresBytes, keyspaceBytes } from '../engine/memsize.js';
+import { lookupByFullName } from './command.js';
 import { REDIS_VERSION } from './connection.js';
 import { command, keyRange } from './define.js';
 
@@ -327,6 +329,44 @@ function latencyReset(c: Client, argv: string[]): void {
   c.reply.int(n);
 }
 
+/**
+ * LATENCY HISTOGRAM: each command's (and each subcommand's) cumulative distribution, for the
+ * commands named or for every command with a histogram. A name that is unknown, or that has not
+ * run since start or CONFIG RESETSTAT, is left out; a container named brings its subcommands; a
+ * name given twice is answered twice, as in Redis.
+ */
+function latencyHistogram(c: Client, argv: string[]): void {
+  const found: Command[] = [];
+  const add = (cmd: Command) => {
+    if (cmd.stats.histogram !== null) found.push(cmd);
+  };
+  if (argv.length === 2) {
+    for (const cmd of c.inst.commands.everything()) add(cmd);
+  } else {
+    for (let j = 2; j < argv.length; j++) {
+      const cmd = lookupByFullName(c, argv[j]!);
+      if (cmd === undefined) continue;
+      add(cmd);
+      if (cmd.subs !== null) for (const sub of cmd.subs.values()) add(sub);
+    }
+  }
+  c.reply.map(found.length);
+  for (const cmd of found) {
+    const h = cmd.stats.histogram!;
+    const cdf = h.cdf();
+    c.reply.bulk(cmd.fullName);
+    c.reply.map(2);
+    c.reply.bulk('calls');
+    c.reply.int(h.total);
+    c.reply.bulk('histogram_usec');
+    c.reply.map(cdf.length);
+    for (const [usec, count] of cdf) {
+      c.reply.int(usec);
+      c.reply.int(count);
+    }
+  }
+}
+
 const LATENCY_HELP = [
   'LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   'DOCTOR',
@@ -639,6 +679,21 @@ export const introspectionCommands: CommandSpec[] = [
           tips: ALL_NODES_SPECIAL,
         },
         latencyGraph,
+      ),
+      command(
+        'latency|histogram',
+        -2,
+        LAT,
+        [0, 0, 0],
+        {
+          ...SRV,
+          since: '7.0.0',
+          summary: 'Return the cumulative distribution of latencies of a subset of commands or all.',
+          complexity: 'O(N) where N is the number of commands with latency information being retrieved.',
+          syntax: '[command [command ...]]',
+          tips: ALL_NODES_SPECIAL,
+        },
+        latencyHistogram,
       ),
       command(
         'latency|latest',

@@ -1,12 +1,14 @@
 /**
  * MEMORY, SLOWLOG, LATENCY, ROLE, WAIT and LOLWUT (families/introspection.ts) against a real
  * redis-server 7.0: deterministic replies byte for byte (help texts, errors, doctor texts in the
- * states both servers are in, ROLE, LOLWUT), the rest by shape and semantics (slow log entries,
- * truncation, ids, RESET; MEMORY USAGE within a factor of Redis's; MEMORY STATS field order).
+ * states both servers are in, ROLE, LOLWUT, LATENCY GRAPH of the samples redis-server took), the
+ * rest by shape and semantics (slow log entries, truncation, ids, RESET; MEMORY USAGE within a
+ * factor of Redis's; MEMORY STATS field order; LATENCY HISTOGRAM and INFO latencystats).
  */
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { latencyGraphText } from '../src/families/introspection.js';
 import { type MnemoInProcess, startMnemo } from './helpers/mnemo.js';
 import { RawClient } from './helpers/raw-client.js';
 import { type RedisServer, startRedis } from './helpers/redis-server.js';
@@ -447,5 +449,59 @@ describe('LATENCY HISTOGRAM and INFO latencystats', () => {
       await waiter.close();
       await redisWaiter.close();
     }
+  });
+});
+
+describe('LATENCY GRAPH', () => {
+  it('draws the samples redis-server drew, character for character', async () => {
+    const debugRedis = await startRedis([
+      '--enable-debug-command',
+      'yes',
+      '--latency-monitor-threshold',
+      '1',
+    ]);
+    try {
+      // One sample per second at most: sleeps of different lengths in different seconds.
+      for (const s of ['0.004', '0.019', '0.010', '0.014', '0.007']) {
+        await sendCommands(debugRedis.port, [['DEBUG', 'SLEEP', s]]);
+        await new Promise((resolve) => setTimeout(resolve, 1050));
+      }
+      const before = Math.floor(Date.now() / 1000);
+      const [history, graph] = await sendCommands(debugRedis.port, [
+        ['LATENCY', 'HISTORY', 'command'],
+        ['LATENCY', 'GRAPH', 'command'],
+      ]);
+      const after = Math.floor(Date.now() / 1000);
+      const samples = arr(history).map((x) => [num(arr(x)[0]), num(arr(x)[1])] as const);
+      assert.ok(samples.length >= 3, `${samples.length} samples`);
+      const high = Math.max(...samples.map((x) => x[1]));
+      const drawn = text(graph);
+      // Redis drew it at some second between the two readings of the clock.
+      const ours = [before, after].map((now) => latencyGraphText('command', samples, high, now));
+      assert.ok(ours.includes(drawn), `redis:\n${drawn}\nmnemo:\n${ours[0]}`);
+      assert.match(drawn, /\|/);
+    } finally {
+      await debugRedis.stop();
+    }
+  });
+
+  it('answers from mnemo’s own samples, and the error for an unknown event as Redis', async () => {
+    const intro = mnemo.instance.introspection;
+    intro.events.clear();
+    intro.addSample('command', 7);
+    const [graph, missing] = await sendCommands(mnemo.port, [
+      ['LATENCY', 'GRAPH', 'command'],
+      ['LATENCY', 'GRAPH', 'nosuch'],
+    ]);
+    const lines = text(graph).split('\n');
+    assert.equal(lines[0], 'command - high 7 ms, low 7 ms (all time high 7 ms)');
+    assert.equal(lines[1], '-'.repeat(80));
+    // One sample: the lowest level on the bottom row, a blank row, then its label downwards
+    // ("0s", or "1s" if a second passed in between).
+    assert.deepEqual(lines.slice(2, 7), [' ', ' ', ' ', '_', ' ']);
+    assert.match(lines.slice(7).join(''), /^[01]s$/);
+    const r = await sendCommands(redis.port, [['LATENCY', 'GRAPH', 'nosuch']]);
+    assert.equal(showResp(missing!), showResp(r[0]!));
+    intro.events.clear();
   });
 });

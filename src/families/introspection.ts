@@ -10,6 +10,7 @@
 import { intArg, isWord, syntaxError } from '../commands/args.js';
 import type { Client } from '../commands/client.js';
 import { ReplyError } from '../commands/errors.js';
+import { sparkline } from '../commands/sparkline.js';
 import type { Command, CommandSpec } from '../commands/spec.js';
 import { heldBytes } from '../engine/db.js';
 import { databaseTableBytes, expiresBytes, keyspaceBytes } from '../engine/memsize.js';
@@ -309,12 +310,50 @@ function latencyHistory(c: Client, argv: string[]): void {
   }
 }
 
+/** Redis's LATENCY_GRAPH_COLS: samples per block of the drawing. */
+const GRAPH_COLUMNS = 80;
+
+/** How long ago, as latencyCommandGenSparkeline labels a sample: 5s, 12m, 3h, 2d. */
+function ago(seconds: number): string {
+  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 3600) return `${Math.trunc(seconds / 60)}m`;
+  if (seconds < 86400) return `${Math.trunc(seconds / 3600)}h`;
+  return `${Math.trunc(seconds / 86400)}d`;
+}
+
+/**
+ * latencyCommandGenSparkeline: a header with the samples' high and low and the event's all-time
+ * high, a rule, then the samples (oldest first) as a filled 4-row sparkline labelled with how
+ * long ago each was taken, at `nowSec` (Unix seconds).
+ */
+export function latencyGraphText(
+  event: string,
+  samples: ReadonlyArray<readonly [number, number]>,
+  allTimeHigh: number,
+  nowSec: number,
+): string {
+  let min = 0;
+  let max = 0;
+  samples.forEach(([, ms], i) => {
+    if (i === 0 || ms > max) max = ms;
+    if (i === 0 || ms < min) min = ms;
+  });
+  const spark = sparkline(
+    samples.map(([t, ms]) => ({ value: ms, label: ago(nowSec - t) })),
+    GRAPH_COLUMNS,
+    4,
+    true,
+  );
+  return `${event} - high ${max} ms, low ${min} ms (all time high ${allTimeHigh} ms)\n${'-'.repeat(GRAPH_COLUMNS)}\n${spark}`;
+}
+
 function latencyGraph(c: Client, argv: string[]): void {
   const event = argv[2]!;
-  if (!c.inst.introspection.events.has(event))
-    throw new ReplyError(`ERR No samples available for event '${event}'`);
-  // Redis draws the samples with its sparkline renderer; mnemo does not reproduce it.
-  throw new ReplyError('ERR LATENCY GRAPH is not supported by mnemo');
+  const intro = c.inst.introspection;
+  const ev = intro.events.get(event);
+  if (ev === undefined) throw new ReplyError(`ERR No samples available for event '${event}'`);
+  const nowSec = Math.floor(c.inst.ks.clock.now() / 1000);
+  c.reply.verbatim(latencyGraphText(event, intro.history(event), ev.max, nowSec));
 }
 
 function latencyReset(c: Client, argv: string[]): void {

@@ -17,6 +17,8 @@ import type { WatchedKey } from './watch.js';
 /** What the network layer tells about a client (absent for in-process clients). */
 export interface Connection {
   readonly addr: string;
+  /** Redis's islocalClient(): the peer is 127.0.0.1 or ::1 (enable-*-command local, enable-protected-configs local). */
+  readonly local: boolean;
   readonly laddr: string;
   readonly fd: number;
   /** Bytes read but not yet parsed into commands. */
@@ -111,6 +113,14 @@ export class Client implements Subscriber {
   /** The ACL user's name (CLIENT LIST user=, ACL WHOAMI). */
   get user(): string {
     return this.aclUser.name;
+  }
+
+  /**
+   * islocalClient, for the `local` setting of enable-protected-configs, enable-debug-command and
+   * enable-module-command: a loopback peer, or the library's own client (in the same process).
+   */
+  get local(): boolean {
+    return this.conn === null || this.conn.local;
   }
 
   get resp(): 2 | 3 {

@@ -122,8 +122,9 @@ export function resolve(c: Client, argv: string[]): Command | null {
     const sub = argv[1]!;
     const found = cmd.subs.get(sub) ?? cmd.subs.get(sub.toLowerCase());
     if (found === undefined) {
+      // No command record: like an unknown command, counted in no one's rejected_calls.
       c.lastCommand = null;
-      reject(c, cmd, E.UNKNOWN_SUBCOMMAND(sub, cmd.name));
+      reject(c, null, E.UNKNOWN_SUBCOMMAND(sub, cmd.name));
       return null;
     }
     cmd = found;
@@ -137,6 +138,7 @@ export function resolve(c: Client, argv: string[]): Command | null {
     reject(c, cmd, E.WRONG_ARGS(cmd.fullName));
     return null;
   }
+  if ((cmd.bits & F.PROTECTED) !== 0 && !protectedAllowed(c, cmd)) return null;
   // authRequired(): while the default user needs a password, a client that has not
   // authenticated may run only no_auth commands (AUTH, HELLO, QUIT, RESET). Checked after arity,
   // as Redis does.
@@ -155,6 +157,23 @@ export function resolve(c: Client, argv: string[]): Command | null {
     return null;
   }
   return cmd;
+}
+
+/**
+ * Redis's CMD_PROTECTED check, right after arity: MODULE LOAD/LOADEX/UNLOAD (and DEBUG in Redis,
+ * which mnemo does not have) run only as their parameter allows: no, yes, or local (loopback
+ * peers and the library's own client). The parameters are fixed at start-up, as in Redis.
+ */
+function protectedAllowed(c: Client, cmd: Command): boolean {
+  const top = (cmd.parent ?? cmd).name.toUpperCase();
+  const param = 'enable-module-command';
+  if (c.inst.config.allowsProtected(param, c.local)) return true;
+  reject(
+    c,
+    cmd,
+    `ERR ${top} command not allowed. If the ${param} option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`,
+  );
+  return false;
 }
 
 const PUBSUB_ALLOWED = new Set([

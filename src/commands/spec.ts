@@ -102,6 +102,7 @@ export const F = {
   SKIP_MONITOR: 1 << 12,
   MOVABLEKEYS: 1 << 13,
   MAY_REPLICATE: 1 << 14,
+  PROTECTED: 1 << 15,
 } as const;
 
 const FLAG_BITS: Partial<Record<CommandFlag, number>> = {
@@ -120,6 +121,7 @@ const FLAG_BITS: Partial<Record<CommandFlag, number>> = {
   skip_monitor: F.SKIP_MONITOR,
   movablekeys: F.MOVABLEKEYS,
   may_replicate: F.MAY_REPLICATE,
+  protected: F.PROTECTED,
 };
 
 export function flagBits(flags: readonly CommandFlag[]): number {

@@ -889,8 +889,19 @@ export class Config {
   }
 
   private protectedAllowed(ctx: SetContext): boolean {
-    const mode = this.slot('enable-protected-configs').value as number;
-    return mode === 1 || (mode === 2 && ctx.localClient === true);
+    return this.allowsProtected('enable-protected-configs', ctx.localClient === true);
+  }
+
+  /**
+   * Redis's allowProtectedAction: the parameter (no, yes or local) allows the action, for a
+   * client that is `local` (a loopback peer) or not.
+   */
+  allowsProtected(
+    param: 'enable-protected-configs' | 'enable-debug-command' | 'enable-module-command',
+    local: boolean,
+  ): boolean {
+    const mode = this.slot(param).value as number;
+    return mode === 1 || (mode === 2 && local);
   }
 
   private commit(slot: Slot, value: unknown, text: string): void {

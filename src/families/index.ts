@@ -16,6 +16,7 @@ import { infoCommands } from './info.js';
 import { introspectionCommands } from './introspection.js';
 import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
+import { moduleCommands } from './modules.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './sets.js';
@@ -44,4 +45,5 @@ export const allCommands: readonly CommandSpec[] = [
   ...introspectionCommands,
   ...commandCommands,
   ...aclCommands,
+  ...moduleCommands,
 ];

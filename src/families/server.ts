@@ -58,7 +58,7 @@ function configSet(c: Client, argv: string[]): void {
     throw new ReplyError("ERR wrong number of arguments for 'config|set' command");
   const pairs: Array<[string, string]> = [];
   for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i]!, argv[i + 1]!]);
-  c.inst.config.set(pairs);
+  c.inst.config.set(pairs, { localClient: c.local });
   c.reply.ok();
 }
 

@@ -16,7 +16,7 @@ import { dispatch, prefetchPipeline } from '../commands/dispatch.js';
 import type { Instance } from '../commands/instance.js';
 import { type ParserLimits, ProtocolError, RequestParser } from '../protocol/parser.js';
 import { RespWriter } from '../protocol/resp-writer.js';
-import { authRequired, queryBufferLimitLog } from './limits.js';
+import { authRequired, isLoopbackPeer, queryBufferLimitLog } from './limits.js';
 import type { Logger } from './log.js';
 
 /**
@@ -61,6 +61,7 @@ export class ClientConnection implements Connection {
   readonly addr: string;
   readonly laddr: string;
   readonly fd: number;
+  readonly local: boolean;
 
   constructor(
     private readonly socket: Socket,
@@ -73,6 +74,7 @@ export class ClientConnection implements Connection {
   ) {
     this.addr = formatAddr(socket.remoteAddress, socket.remotePort);
     this.laddr = formatAddr(socket.localAddress, socket.localPort);
+    this.local = isLoopbackPeer(socket.remoteAddress);
     this.fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
     this.client = new Client(inst, this.writer, this);
     // Redis's clientSetDefaultAuth: authenticated at once only if the default user needs no password.

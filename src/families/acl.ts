@@ -12,8 +12,7 @@ import { cstr, E, ReplyError } from '../commands/errors.js';
 import { ACL_CATEGORIES, aclCategories, type Command, type CommandSpec } from '../commands/spec.js';
 import { keysOf } from './command.js';
 import { clientInfoLine } from './connection.js';
-import { command } from './define.js';
-import { replyHelp } from './keys.js';
+import { command, helpSubcommand } from './define.js';
 
 installAclHelpers({
   keysOf,
@@ -334,19 +333,7 @@ export const aclCommands: CommandSpec[] = [
         },
         aclGetuser,
       ),
-      command(
-        'acl|help',
-        2,
-        'loading stale',
-        [0, 0, 0],
-        {
-          ...S,
-          since: '6.0.0',
-          summary: 'Show helpful text about the different subcommands',
-          complexity: 'O(1)',
-        },
-        (c) => replyHelp(c, ACL_HELP),
-      ),
+      helpSubcommand('acl', S, '6.0.0', ACL_HELP),
       command(
         'acl|list',
         2,

@@ -30,7 +30,7 @@ import {
 } from '../commands/spec.js';
 import { globMatch } from '../engine/glob.js';
 import type { Reply } from '../protocol/reply.js';
-import { command } from './define.js';
+import { command, helpSubcommand } from './define.js';
 import { sortKeyRefs, sortRoKeyRefs } from './sort.js';
 
 // ---- syntax -> argument tree ----
@@ -1033,22 +1033,7 @@ export const commandCommands: CommandSpec[] = [
         },
         (c, argv) => getkeys(c, argv, true),
       ),
-      command(
-        'command|help',
-        2,
-        'loading stale',
-        [0, 0, 0],
-        {
-          ...CMD,
-          since: '5.0.0',
-          summary: 'Show helpful text about the different subcommands',
-          complexity: 'O(1)',
-        },
-        (c) => {
-          c.reply.array(COMMAND_HELP.length);
-          for (const l of COMMAND_HELP) c.reply.simple(l);
-        },
-      ),
+      helpSubcommand('command', CMD, '5.0.0', COMMAND_HELP),
       command(
         'command|info',
         -2,

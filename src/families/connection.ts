@@ -11,8 +11,8 @@ import type { Client } from '../commands/client.js';
 import { cstr, E, ReplyError } from '../commands/errors.js';
 import type { CommandSpec } from '../commands/spec.js';
 import { keysOf } from './command.js';
-import { command } from './define.js';
-import { int32Arg, replyHelp } from './keys.js';
+import { command, helpSubcommand } from './define.js';
+import { int32Arg } from './keys.js';
 
 export const SERVER_NAME = 'redis';
 /** The Redis version mnemo implements and reports to clients for feature detection. */
@@ -837,19 +837,7 @@ export const connectionCommands: CommandSpec[] = [
         },
         clientTrackingInfo,
       ),
-      command(
-        'client|help',
-        2,
-        'loading stale',
-        [0, 0, 0],
-        {
-          ...C,
-          since: '5.0.0',
-          summary: 'Show helpful text about the different subcommands',
-          complexity: 'O(1)',
-        },
-        (c) => replyHelp(c, CLIENT_HELP),
-      ),
+      helpSubcommand('client', C, '5.0.0', CLIENT_HELP),
     ],
   ),
 ];

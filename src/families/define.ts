@@ -3,6 +3,7 @@
  * record reads as one line of facts (name, arity, flags, key positions, docs) plus its handler.
  */
 
+import type { Client } from '../commands/client.js';
 import type { CommandFlag, CommandSpec, Handler, KeySpec } from '../commands/spec.js';
 
 export interface Meta {
@@ -96,4 +97,32 @@ function atoi(s: string): number {
   if (v > 9223372036854775807n) v = 9223372036854775807n;
   if (v < -9223372036854775808n) v = -9223372036854775808n;
   return Number(BigInt.asIntN(32, v));
+}
+
+/** Redis's addReplyHelp: the help lines (usage, subcommands, then HELP) as simple strings. */
+export function replyHelp(c: Client, lines: readonly string[]): void {
+  c.reply.array(lines.length);
+  for (const l of lines) c.reply.simple(l);
+}
+
+/**
+ * A container's HELP subcommand, the same record for every container: arity 2, loading and
+ * stale, O(1), answering `lines`.
+ */
+export function helpSubcommand(
+  container: string,
+  base: { readonly group: string; readonly acl?: string },
+  since: string,
+  lines: readonly string[],
+  // LATENCY HELP's summary ends with a period in Redis.
+  summary = 'Show helpful text about the different subcommands',
+): CommandSpec {
+  return command(
+    `${container}|help`,
+    2,
+    'loading stale',
+    [0, 0, 0],
+    { ...base, since, summary, complexity: 'O(1)' },
+    (c) => replyHelp(c, lines),
+  );
 }

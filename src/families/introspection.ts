@@ -16,16 +16,9 @@ import { heldBytes } from '../engine/db.js';
 import { databaseTableBytes, expiresBytes, keyspaceBytes } from '../engine/memsize.js';
 import { lookupByFullName } from './command.js';
 import { REDIS_VERSION } from './connection.js';
-import { command, keyRange } from './define.js';
+import { command, helpSubcommand, keyRange } from './define.js';
 
 // ---- helpers ----
-
-function help(c: Client, lines: readonly string[]): void {
-  c.reply.array(lines.length + 2);
-  for (const l of lines) c.reply.simple(l);
-  c.reply.simple('HELP');
-  c.reply.simple('    Prints this help.');
-}
 
 function subSyntax(sub: string, container: string): ReplyError {
   return new ReplyError(
@@ -209,6 +202,8 @@ const MEMORY_HELP = [
   'USAGE <key> [SAMPLES <count>]',
   '    Return memory in bytes used by <key> and its value. Nested values are',
   '    sampled up to <count> times (default: 5, 0 means sample all).',
+  'HELP',
+  '    Prints this help.',
 ];
 
 // ---- SLOWLOG ----
@@ -250,6 +245,8 @@ const SLOWLOG_HELP = [
   '    Return the length of the slowlog.',
   'RESET',
   '    Reset the slowlog.',
+  'HELP',
+  '    Prints this help.',
 ];
 
 // ---- LATENCY ----
@@ -422,6 +419,8 @@ const LATENCY_HELP = [
   'HISTOGRAM [COMMAND ...]',
   '    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.',
   '    If no commands are specified then all histograms are replied.',
+  'HELP',
+  '    Prints this help.',
 ];
 
 // ---- ROLE, WAIT, LOLWUT ----
@@ -470,11 +469,6 @@ function lolwutCommand(c: Client, argv: string[]): void {
 // ---- records ----
 
 const SRV = { group: 'server' } as const;
-const HELP_META = {
-  ...SRV,
-  summary: 'Show helpful text about the different subcommands',
-  complexity: 'O(1)',
-} as const;
 const ALL_SHARDS_SPECIAL = [
   'nondeterministic_output',
   'request_policy:all_shards',
@@ -525,9 +519,7 @@ export const introspectionCommands: CommandSpec[] = [
         },
         (c) => c.reply.ok(),
       ),
-      command('memory|help', 2, 'loading stale', [0, 0, 0], { ...HELP_META, since: '4.0.0' }, (c) =>
-        help(c, MEMORY_HELP),
-      ),
+      helpSubcommand('memory', SRV, '4.0.0', MEMORY_HELP),
       command(
         'memory|usage',
         -3,
@@ -604,9 +596,7 @@ export const introspectionCommands: CommandSpec[] = [
           c.reply.ok();
         },
       ),
-      command('slowlog|help', 2, 'loading stale', [0, 0, 0], { ...HELP_META, since: '6.2.0' }, (c) =>
-        help(c, SLOWLOG_HELP),
-      ),
+      helpSubcommand('slowlog', SRV, '6.2.0', SLOWLOG_HELP),
       command(
         'slowlog|len',
         2,
@@ -652,13 +642,12 @@ export const introspectionCommands: CommandSpec[] = [
     },
     null,
     [
-      command(
-        'latency|help',
-        2,
-        'loading stale',
-        [0, 0, 0],
-        { ...HELP_META, since: '2.8.13', summary: 'Show helpful text about the different subcommands.' },
-        (c) => help(c, LATENCY_HELP),
+      helpSubcommand(
+        'latency',
+        SRV,
+        '2.8.13',
+        LATENCY_HELP,
+        'Show helpful text about the different subcommands.',
       ),
       command(
         'latency|history',

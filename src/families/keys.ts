@@ -12,7 +12,7 @@ import { NOTIFY } from '../engine/events.js';
 import { globMatch } from '../engine/glob.js';
 import { encodingName, typeName, type Value } from '../engine/values/types.js';
 import { delVerb, msArg, touched } from './common.js';
-import { command, keyRange } from './define.js';
+import { command, helpSubcommand, keyRange } from './define.js';
 
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
@@ -397,11 +397,6 @@ const OBJECT_HELP = [
   'HELP',
   '    Prints this help.',
 ];
-
-export function replyHelp(c: Client, lines: readonly string[]): void {
-  c.reply.array(lines.length);
-  for (const l of lines) c.reply.simple(l);
-}
 
 function objectLookup(c: Client, key: string): Value | undefined {
   const e = c.db.find(key);
@@ -932,19 +927,7 @@ export const keyCommands: CommandSpec[] = [
         },
         objectRefcount,
       ),
-      command(
-        'object|help',
-        2,
-        'loading stale',
-        [0, 0, 0],
-        {
-          ...K,
-          since: '6.2.0',
-          summary: 'Show helpful text about the different subcommands',
-          complexity: 'O(1)',
-        },
-        (c) => replyHelp(c, OBJECT_HELP),
-      ),
+      helpSubcommand('object', K, '6.2.0', OBJECT_HELP),
     ],
   ),
 ];

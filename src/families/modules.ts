@@ -9,8 +9,7 @@
 
 import { ReplyError } from '../commands/errors.js';
 import type { CommandSpec } from '../commands/spec.js';
-import { command } from './define.js';
-import { replyHelp } from './keys.js';
+import { command, helpSubcommand } from './define.js';
 
 const LOAD_FAILED = 'ERR Error loading the extension. Please check the server logs.';
 
@@ -59,19 +58,7 @@ export const moduleCommands: CommandSpec[] = [
         },
         (c) => c.reply.array(0),
       ),
-      command(
-        'module|help',
-        2,
-        'loading stale',
-        [0, 0, 0],
-        {
-          ...SRV,
-          since: '5.0.0',
-          summary: 'Show helpful text about the different subcommands',
-          complexity: 'O(1)',
-        },
-        (c) => replyHelp(c, MODULE_HELP),
-      ),
+      helpSubcommand('module', SRV, '5.0.0', MODULE_HELP),
       command(
         'module|load',
         -3,

@@ -11,8 +11,7 @@ import type { CommandSpec } from '../commands/spec.js';
 import { globMatch } from '../engine/glob.js';
 import type { Reply } from '../protocol/reply.js';
 import { RespWriter } from '../protocol/resp-writer.js';
-import { command, keyRange } from './define.js';
-import { replyHelp } from './keys.js';
+import { command, helpSubcommand, keyRange } from './define.js';
 
 type Kind = 'subscribe' | 'unsubscribe' | 'psubscribe' | 'punsubscribe' | 'ssubscribe' | 'sunsubscribe';
 
@@ -366,19 +365,7 @@ export const pubsubCommands: CommandSpec[] = [
         },
         (c, a) => numsub(c, c.inst.pubsub.shardChannels, a),
       ),
-      command(
-        'pubsub|help',
-        2,
-        'loading stale',
-        [0, 0, 0],
-        {
-          ...P,
-          since: '6.2.0',
-          summary: 'Show helpful text about the different subcommands',
-          complexity: 'O(1)',
-        },
-        (c) => replyHelp(c, PUBSUB_HELP),
-      ),
+      helpSubcommand('pubsub', P, '6.2.0', PUBSUB_HELP),
     ],
   ),
 ];

@@ -8,8 +8,7 @@ import { isWord, syntaxError } from '../commands/args.js';
 import type { Client } from '../commands/client.js';
 import { ReplyError } from '../commands/errors.js';
 import type { CommandSpec } from '../commands/spec.js';
-import { command } from './define.js';
-import { replyHelp } from './keys.js';
+import { command, helpSubcommand } from './define.js';
 
 function timeCommand(c: Client): void {
   // Microseconds from the high-resolution clock, anchored to wall time.
@@ -288,19 +287,7 @@ export const serverCommands: CommandSpec[] = [
         },
         configRewrite,
       ),
-      command(
-        'config|help',
-        2,
-        'loading stale',
-        [0, 0, 0],
-        {
-          ...SRV,
-          since: '5.0.0',
-          summary: 'Show helpful text about the different subcommands',
-          complexity: 'O(1)',
-        },
-        (c) => replyHelp(c, CONFIG_HELP),
-      ),
+      helpSubcommand('config', SRV, '5.0.0', CONFIG_HELP),
     ],
   ),
 ];

@@ -17,7 +17,7 @@ import type { WatchedKey } from './watch.js';
 /** What the network layer tells about a client (absent for in-process clients). */
 export interface Connection {
   readonly addr: string;
-  /** Redis's islocalClient(): the peer is 127.0.0.1 or ::1 (enable-*-command local, enable-protected-configs local). */
+  /** Redis's islocalClient(): the peer is 127.0.0.1 or ::1 (the `local` setting of protected actions). */
   readonly local: boolean;
   readonly laddr: string;
   readonly fd: number;
@@ -116,7 +116,7 @@ export class Client implements Subscriber {
   }
 
   /**
-   * islocalClient, for the `local` setting of enable-protected-configs, enable-debug-command and
+   * islocalClient, for the `local` setting of enable-protected-configs and
    * enable-module-command: a loopback peer, or the library's own client (in the same process).
    */
   get local(): boolean {

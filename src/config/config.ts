@@ -66,16 +66,16 @@ export interface OutputBufferLimit {
 
 export type ClientClass = 'normal' | 'replica' | 'pubsub';
 
-/**
- * A fatal start-up configuration error. `message` is Redis's "*** FATAL CONFIG FILE ERROR ***"
- * block (without the leading and trailing newline redis-server prints around it), or for `plain`
- * errors (an unreadable file) just the reason.
- */
 /** A numeric parameter's current value (Config.live). */
 export interface LiveNumber {
   readonly num: number;
 }
 
+/**
+ * A fatal start-up configuration error. `message` is Redis's "*** FATAL CONFIG FILE ERROR ***"
+ * block (without the leading and trailing newline redis-server prints around it), or for `plain`
+ * errors (an unreadable file) just the reason.
+ */
 export class ConfigLoadError extends Error {
   override readonly name = 'ConfigLoadError';
   readonly reason: string;
@@ -896,10 +896,7 @@ export class Config {
    * Redis's allowProtectedAction: the parameter (no, yes or local) allows the action, for a
    * client that is `local` (a loopback peer) or not.
    */
-  allowsProtected(
-    param: 'enable-protected-configs' | 'enable-debug-command' | 'enable-module-command',
-    local: boolean,
-  ): boolean {
+  allowsProtected(param: 'enable-protected-configs' | 'enable-module-command', local: boolean): boolean {
     const mode = this.slot(param).value as number;
     return mode === 1 || (mode === 2 && local);
   }
